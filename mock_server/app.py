@@ -1,0 +1,47 @@
+"""Assemble one mock instance: storage, backend, demo environment, pipeline and WSGI app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from mock_server.contract import SERVICES
+from mock_server.domain.backend import Backend
+from mock_server.domain.demo import DEMO_DOMAIN, EnvironmentShape, demo_spec, seed_environment
+from mock_server.settings import MockSettings
+from mock_server.soap.pipeline import Pipeline
+from mock_server.soap.wsgi import SoapApp, StartResponse
+from mock_server.storage.sqlite_store import SqliteStore
+
+
+class MockApp:
+    """A complete mock: `wsgi` is the WSGI callable, `backend` the state behind it."""
+
+    def __init__(
+        self,
+        settings: MockSettings | None = None,
+        demo: EnvironmentShape | None = EnvironmentShape(),
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.settings = settings or MockSettings()
+        self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
+        if demo is not None:
+            self.add_demo_environment(DEMO_DOMAIN, demo)
+        kwargs = {"sleep": sleep} if sleep is not None else {}
+        self.pipeline = Pipeline(self.backend, self.settings, **kwargs)
+        self.wsgi = SoapApp(self.pipeline, self._index)
+
+    def add_demo_environment(self, name: str, shape: EnvironmentShape) -> None:
+        """Create `name` unless a `--state` file already holds it (then keep its data)."""
+        self.backend.add_environment(demo_spec(name, shape.seed), partial(seed_environment, shape=shape))
+
+    def _index(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "/") not in ("/", ""):
+            body = b"Not found. The SOAP endpoints are /soap/v3/<Service>.asmx\n"
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+            return [body]
+        links = "".join(f'<li><a href="/soap/v3/{s}.asmx">{s}</a></li>' for s in SERVICES)
+        body = f"<!DOCTYPE html><html><body><h1>nmbrs-mock</h1><ul>{links}</ul></body></html>".encode()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [body]

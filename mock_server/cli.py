@@ -1,0 +1,119 @@
+"""`nmbrs-mock`: serve the mock, regenerate the contract, export the served WSDLs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from mock_server import __version__
+from mock_server.domain.throttle import ThrottleSettings
+from mock_server.settings import MockSettings
+
+DEFAULT_REFERENCE = Path("../shared/reference")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, ValueError, KeyError) as error:
+        print(f"nmbrs-mock: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nmbrs-mock", description="A faithful mock of the Nmbrs SOAP API v3.")
+    parser.add_argument("--version", action="version", version=f"nmbrs-mock {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the mock with its demo environment")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
+    serve.add_argument("--state", metavar="PATH", help="SQLite file that keeps state across restarts")
+    serve.add_argument("--no-throttle", action="store_true", help="answer every call at once")
+    serve.add_argument("--employees", type=int, default=25, help="employees in the demo environment")
+    serve.add_argument("--seed", type=int, default=1, help="seed of the demo environment's data")
+    serve.set_defaults(run=_serve)
+
+    generate = commands.add_parser("generate", help="regenerate contract modules and wsdl/ from the reference")
+    generate.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="shared/reference folder")
+    generate.add_argument("--root", type=Path, default=Path("."), help="project root (default: here)")
+    generate.add_argument("--check", action="store_true", help="fail if a generated file is out of date")
+    generate.set_defaults(run=_generate)
+
+    export = commands.add_parser("export", help="write the served WSDLs to wsdl/ (and check them)")
+    export.add_argument("--out", type=Path, default=Path("wsdl"), help="folder (default wsdl/)")
+    export.add_argument("--check", action="store_true", help="fail if the files differ from what is served")
+    export.set_defaults(run=_export)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from gevent import signal_handler
+
+    from mock_server.app import MockApp
+    from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER, EnvironmentShape
+    from mock_server.server import listen, make_server
+
+    if args.employees < 0:
+        raise ValueError("--employees must be 0 or more")
+    started = time.perf_counter()
+    settings = MockSettings(host=args.host, port=args.port, state_path=args.state)
+    if args.no_throttle:
+        settings = replace(settings, throttle=ThrottleSettings(enabled=False))
+    app = MockApp(settings, EnvironmentShape(employees=args.employees, seed=args.seed))
+    sock = listen(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    server = make_server(app, sock)
+    signal_handler(15, server.stop)
+    print(f"nmbrs-mock {__version__} listening on http://{host}:{port}/soap/v3/ "
+          f"(ready in {time.perf_counter() - started:.2f} s)")  # fmt: skip
+    print(f"  Username: {DEMO_USER}\n  Token:    {DEMO_TOKEN}\n  Domain:   {DEMO_DOMAIN}")
+    print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL", flush=True)
+    server.serve_forever()
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from mock_server.codegen.run import generate
+
+    report = generate(args.reference, args.root, check=args.check)
+    for path in report.drifted:
+        print(f"out of date: {path} (run: nmbrs-mock generate)")
+    for path in report.written:
+        print(f"wrote {path}")
+    if not report.drifted and not report.written:
+        print("generated files are up to date")
+    return 1 if report.drifted else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from mock_server.contract import SERVICES, wsdl_bytes
+
+    stale = []
+    for service in SERVICES:
+        path = args.out / f"{service}.wsdl"
+        content = wsdl_bytes(service)
+        if path.is_file() and path.read_bytes() == content:
+            continue
+        if args.check:
+            stale.append(path)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        print(f"wrote {path}")
+    for path in stale:
+        print(f"out of date: {path} (run: nmbrs-mock export)")
+    if not stale:
+        print(f"{args.out}: the WSDLs match what the mock serves")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""GENERATED contract modules; see mock_server/codegen. Do not edit by hand."""

@@ -1,0 +1,1 @@
+"""Test control: the request journal and fault injection (the admin API builds on these)."""

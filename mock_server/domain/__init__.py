@@ -1,0 +1,1 @@
+"""The Nmbrs domain: plain Python, no Spyne and no XML."""

@@ -1,0 +1,152 @@
+"""The backend: environments over one store, authentication, and a per-tenant facade.
+
+Like moto's backends, the SOAP face calls this layer with plain values and gets plain values or
+`NmbrsError`s back. `Tenant` is everything one environment holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from mock_server.domain.errors import InvalidAuthentication, UnauthorizedData, UnknownCompany, UnknownDebtor
+from mock_server.domain.errors import UnknownEmployee
+from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
+from mock_server.domain.periods import Period
+from mock_server.storage.sqlite_store import SqliteStore, StoredRecord
+
+Seeder = Callable[["Tenant"], None]
+
+
+class Tenant:
+    """One environment: its entities and period-based records, scoped to what `user` may see."""
+
+    def __init__(self, store: SqliteStore, spec: EnvironmentSpec, user: ApiUser | None = None) -> None:
+        self.store = store
+        self.spec = spec
+        self.name = spec.name
+        self.user = user
+
+    # -- ids and entities --------------------------------------------------------------------------
+    def next_id(self, kind: str, start: int = 1) -> int:
+        return self.store.next_id(self.name, kind, start)
+
+    def save(self, entity: Debtor | Company | Employee) -> None:
+        kind, parent = _kind_and_parent(entity)
+        self.store.put_entity(self.name, kind, entity.id, parent, asdict(entity))
+
+    def put_entity(self, kind: str, entity_id: int, parent: int | None, data: dict[str, Any]) -> None:
+        self.store.put_entity(self.name, kind, entity_id, parent, data)
+
+    def entity_data(self, kind: str, entity_id: int) -> dict[str, Any] | None:
+        return self.store.entity(self.name, kind, entity_id)
+
+    def entity_list(self, kind: str, parent: int | None = None) -> list[dict[str, Any]]:
+        return self.store.entities(self.name, kind, parent)
+
+    # -- debtors, companies, employees with access checks -----------------------------------------
+    def debtors(self) -> list[Debtor]:
+        return [Debtor(**d) for d in self.store.entities(self.name, "debtor") if self._may_see(d["id"])]
+
+    def debtor(self, debtor_id: int) -> Debtor:
+        data = self.store.entity(self.name, "debtor", debtor_id)
+        if data is None:
+            raise UnknownDebtor(context=f"debtor {debtor_id}")
+        if not self._may_see(debtor_id):
+            raise UnauthorizedData(context=f"debtor {debtor_id}")
+        return Debtor(**data)
+
+    def companies(self, debtor_id: int | None = None) -> list[Company]:
+        rows = self.store.entities(self.name, "company", debtor_id)
+        return [Company(**c) for c in rows if self._may_see(c["debtor_id"])]
+
+    def company(self, company_id: int) -> Company:
+        data = self.store.entity(self.name, "company", company_id)
+        if data is None:
+            raise UnknownCompany(context=f"company {company_id}")
+        if not self._may_see(data["debtor_id"]):
+            raise UnauthorizedData(context=f"company {company_id}")
+        return Company(**data)
+
+    def employees(self, company_id: int) -> list[Employee]:
+        self.company(company_id)
+        return [Employee(**e) for e in self.store.entities(self.name, "employee", company_id)]
+
+    def employee(self, employee_id: int) -> Employee:
+        data = self.store.entity(self.name, "employee", employee_id)
+        if data is None:
+            raise UnknownEmployee(context=f"employee {employee_id}")
+        company = self.store.entity(self.name, "company", data["company_id"])
+        if company is None or not self._may_see(company["debtor_id"]):
+            raise UnknownEmployee(context=f"employee {employee_id}")
+        return Employee(**data)
+
+    def current_period(self, company: Company) -> Period:
+        return company.current
+
+    def _may_see(self, debtor_id: int) -> bool:
+        return self.user is None or self.user.debtor_ids is None or debtor_id in self.user.debtor_ids
+
+    # -- period-based records -------------------------------------------------------------------
+    def records(self, family: str, owner_kind: str, owners: list[int] | None = None) -> list[StoredRecord]:
+        return self.store.records(self.name, family, owner_kind, owners)
+
+    def put_record(self, record: StoredRecord) -> None:
+        self.store.put_record(self.name, record)
+
+    def delete_record(self, record_id: int) -> None:
+        self.store.delete_record(self.name, record_id)
+
+
+def _kind_and_parent(entity: Debtor | Company | Employee) -> tuple[str, int | None]:
+    if isinstance(entity, Company):
+        return "company", entity.debtor_id
+    if isinstance(entity, Employee):
+        return "employee", entity.company_id
+    return "debtor", None
+
+
+class Backend:
+    """All environments of one mock process."""
+
+    def __init__(self, store: SqliteStore | None = None) -> None:
+        self.store = store or SqliteStore()
+        self.specs: dict[str, EnvironmentSpec] = {
+            name: EnvironmentSpec.from_dict(data) for name, data in self.store.environments().items()
+        }
+        self.seeders: dict[str, Seeder] = {}
+
+    def add_environment(self, spec: EnvironmentSpec, seeder: Seeder, replace: bool = False) -> Tenant:
+        """Create (or, with `replace`, re-create) an environment and fill it with `seeder`."""
+        self.seeders[spec.name] = seeder
+        with self.store.transaction():
+            if spec.name in self.specs and not replace:
+                self.specs[spec.name] = spec
+                self.store.put_environment(spec.name, spec.to_dict())
+                return Tenant(self.store, spec)
+            self.store.drop_environment(spec.name)
+            self.store.put_environment(spec.name, spec.to_dict())
+            self.specs[spec.name] = spec
+            tenant = Tenant(self.store, spec)
+            seeder(tenant)
+        return tenant
+
+    def reset(self, name: str) -> None:
+        spec = self.specs[name]
+        self.add_environment(spec, self.seeders[name], replace=True)
+
+    def tenant(self, name: str, user: ApiUser | None = None) -> Tenant:
+        return Tenant(self.store, self.specs[name], user)
+
+    def authenticate(self, username: str | None, token: str | None, domain: str | None) -> Tenant:
+        """The tenant a header's credentials open, or 1001. `domain` is the sub-domain (optional)."""
+        if not username or not token:
+            raise InvalidAuthentication(context="no credentials")
+        for spec in self.specs.values():
+            if domain and spec.name.lower() != domain.strip().lower():
+                continue
+            for user in spec.users:
+                if user.username.lower() == username.strip().lower() and user.token == token.strip():
+                    return Tenant(self.store, spec, user)
+        raise InvalidAuthentication(context=f"user {username!r} domain {domain!r}")

@@ -1,0 +1,14 @@
+"""The services layer (one module per Nmbrs service, as in moto): wire values in, domain calls, wire values out."""
+
+from __future__ import annotations
+
+from mock_server.services import company, debtor, employee  # noqa: F401  (registers the handlers)
+from mock_server.services.call import Call, Handler, explicit_handler
+from mock_server.services.conventions import handle as by_convention
+
+
+def handler_for(service: str, operation: str) -> Handler:
+    return explicit_handler(service, operation) or by_convention
+
+
+__all__ = ["Call", "Handler", "handler_for"]

@@ -1,0 +1,77 @@
+"""CompanyService operations that act on entities rather than on period-based records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.domain.model import Company
+from mock_server.domain.periods import PeriodType, format_period
+from mock_server.services.call import Call, handles
+
+SERVICE = "CompanyService"
+
+
+def company_wire(company: Company) -> dict[str, Any]:
+    return {
+        "ID": company.id,
+        "Number": company.number,
+        "Name": company.name,
+        "PhoneNumber": company.phone,
+        "FaxNumber": None,
+        "Email": company.email,
+        "Website": company.website,
+        "LoonaangifteTijdvak": company.loonaangifte_tijdvak,
+        "KvkNr": company.kvk,
+    }
+
+
+@handles(SERVICE, "List_GetAll")
+def list_all(call: Call) -> list[dict[str, Any]]:
+    return [company_wire(c) for c in call.tenant.companies()]
+
+
+@handles(SERVICE, "List_GetByDebtor")
+def list_by_debtor(call: Call) -> list[dict[str, Any]]:
+    debtor = call.tenant.debtor(call.args["DebtorId"])
+    return [company_wire(c) for c in call.tenant.companies(debtor.id)]
+
+
+@handles(SERVICE, "Company_GetCurrentByEmployeeId")
+def current_by_employee(call: Call) -> dict[str, Any]:
+    employee = call.tenant.employee(call.args["EmployeeId"])
+    return company_wire(call.tenant.company(employee.company_id))
+
+
+@handles(SERVICE, "Company_GetCurrentPeriod")
+def current_period(call: Call) -> str:
+    company = call.tenant.company(call.args["CompanyId"])
+    return format_period(company.type, company.current, call.settings.period_format)
+
+
+@handles(SERVICE, "Company_Insert")
+def insert(call: Call) -> int:
+    tenant = call.tenant
+    debtor = tenant.debtor(call.args["DebtorId"])
+    period_type = PeriodType.from_code(call.args["PeriodType"])
+    template = tenant.companies(debtor.id)
+    year = template[0].current_year if template else 2026
+    company = Company(
+        id=tenant.next_id("company", 10_000),
+        debtor_id=debtor.id,
+        number=max((c.number for c in tenant.companies()), default=0) + 1,
+        name=call.args.get("CompanyName") or "",
+        period_type=period_type.value,
+        current_year=year,
+        current_period=1,
+    )
+    tenant.save(company)
+    return company.id
+
+
+@handles(SERVICE, "Run_GetEmployeesByRunCompany")
+def employees_by_run(call: Call) -> list[dict[str, Any]]:
+    company = call.tenant.company(call.args["CompanyId"])
+    run = call.tenant.entity_data("run", call.args["RunId"])
+    if run is None or run.get("CompanyId") != company.id:
+        return []
+    return [{"EmployeeId": e.id, "EmployeeNumber": e.number} for e in call.tenant.employees(company.id)]

@@ -1,0 +1,1 @@
+"""The SOAP face: ASMX wire behaviour around Spyne, from request bytes to response bytes."""

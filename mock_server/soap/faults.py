@@ -1,0 +1,68 @@
+"""ASMX-shaped SOAP faults.
+
+SOAP 1.1: `<soap:Fault><faultcode>soap:Server</faultcode><faultstring>…</faultstring><detail /></soap:Fault>`;
+SOAP 1.2: `Code/Value soap:Receiver|soap:Sender`, `Reason/Text xml:lang="en"`, an empty `Detail`.
+Application errors read `Server was unable to process request. ---> <code>: <text>`.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from mock_server.domain.errors import NmbrsError
+
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+ENVELOPE_OPEN = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<soap:Envelope xmlns:soap="{env}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>'
+)
+ENVELOPE_CLOSE = "</soap:Body></soap:Envelope>"
+CONTENT_TYPES = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
+SERVER_PREFIX = "Server was unable to process request. ---> "
+READ_PREFIX = "Server was unable to read request. ---> "
+
+
+class SoapFault(Exception):
+    """A fault to send back as it is. `client` faults are the caller's fault (soap:Client / Sender)."""
+
+    def __init__(self, message: str, *, client: bool = False, http_status: int = 500) -> None:
+        super().__init__(message)
+        self.message = message
+        self.client = client
+        self.http_status = http_status
+
+
+def client_fault(message: str, *, xml_error: bool = False) -> SoapFault:
+    """ASMX answers 400 when an XML parse error is in the fault chain, otherwise 500."""
+    return SoapFault(message, client=True, http_status=400 if xml_error else 500)
+
+
+def from_nmbrs_error(error: NmbrsError) -> SoapFault:
+    return SoapFault(SERVER_PREFIX + error.message)
+
+
+def internal_fault() -> SoapFault:
+    """What a crash inside the mock looks like to the client: Nmbrs's catch-all, never a traceback."""
+    return SoapFault(SERVER_PREFIX + "9999: Unkown")
+
+
+def fault_body(version: str, fault: SoapFault) -> bytes:
+    text = escape(fault.message)
+    if version == "1.2":
+        code = "soap:Sender" if fault.client else "soap:Receiver"
+        inner = (
+            f"<soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code>"
+            f'<soap:Reason><soap:Text xml:lang="en">{text}</soap:Text></soap:Reason>'
+            "<soap:Detail /></soap:Fault>"
+        )
+        env = SOAP12_ENV
+    else:
+        code = "soap:Client" if fault.client else "soap:Server"
+        inner = (
+            f"<soap:Fault><faultcode>{code}</faultcode><faultstring>{text}</faultstring>"
+            "<detail /></soap:Fault>"
+        )
+        env = SOAP11_ENV
+    return (ENVELOPE_OPEN.format(env=env) + inner + ENVELOPE_CLOSE).encode()

@@ -1,0 +1,92 @@
+"""HTTP routing for the `.asmx` endpoints: POST to the pipeline, `?WSDL`, and the help pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from html import escape
+from typing import Any
+from urllib.parse import parse_qs
+
+from mock_server.contract import SERVICES, load_contract, wsdl_bytes
+from mock_server.contract.wsdl_writer import PLACEHOLDER_ADDRESS
+from mock_server.soap.faults import CONTENT_TYPES, client_fault, fault_body
+from mock_server.soap.envelope import version_from_content_type
+from mock_server.soap.pipeline import Pipeline
+
+StartResponse = Callable[..., Any]
+ENDPOINT = re.compile(r"^/soap/v3/(?P<service>[A-Za-z]+)\.asmx$", re.IGNORECASE)
+_SERVICE_BY_LOWER = {name.lower(): name for name in SERVICES}
+
+
+class SoapApp:
+    """The WSGI application of the SOAP endpoints; anything else is handed to `fallback`."""
+
+    def __init__(self, pipeline: Pipeline, fallback: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]):
+        self.pipeline = pipeline
+        self.fallback = fallback
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        match = ENDPOINT.match(environ.get("PATH_INFO", ""))
+        service = _SERVICE_BY_LOWER.get(match.group("service").lower()) if match else None
+        if service is None:
+            return self.fallback(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method == "POST":
+            return self._post(service, environ, start_response)
+        if method in ("GET", "HEAD"):
+            return self._get(service, environ, start_response)
+        return _reply(start_response, 405, "text/plain; charset=utf-8", b"Method not allowed\n")
+
+    def _post(self, service: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        content_type = environ.get("CONTENT_TYPE")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > self.pipeline.settings.max_request_bytes:
+            version = version_from_content_type(content_type)
+            fault = client_fault("Maximum request length exceeded.")
+            return _reply(start_response, 413, CONTENT_TYPES[version], fault_body(version, fault))
+        body = environ["wsgi.input"].read(length) if length else b""
+        response = self.pipeline.handle(service, body, content_type, environ.get("HTTP_SOAPACTION"))
+        return _reply(start_response, response.status, response.content_type, response.body)
+
+    def _get(self, service: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        query = environ.get("QUERY_STRING", "")
+        params = {k.lower(): v for k, v in parse_qs(query, keep_blank_values=True).items()}
+        if "wsdl" in params:
+            address = f"{environ.get('wsgi.url_scheme', 'http')}://{_host(environ)}{environ['PATH_INFO']}"
+            placeholder = PLACEHOLDER_ADDRESS.format(service=service).encode()
+            body = wsdl_bytes(service).replace(placeholder, address.encode())
+            return _reply(start_response, 200, "text/xml; charset=utf-8", body)
+        return _reply(start_response, 200, "text/html; charset=utf-8", _help_page(service, params.get("op", [""])[0]))
+
+
+def _host(environ: dict[str, Any]) -> str:
+    host = environ.get("HTTP_HOST")
+    if host:
+        return host
+    return f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
+
+
+def _help_page(service: str, operation: str) -> bytes:
+    contract = load_contract(service)
+    op = contract.operations.get(operation)
+    if op is not None:
+        params = "".join(f"<li><code>{escape(e.name)}</code>: {escape(e.type)}</li>" for e in op.inputs)
+        body = (
+            f"<h1>{escape(service)}.{escape(op.name)}</h1><p>{escape(op.doc)}</p>"
+            f"<p>SOAPAction: <code>{escape(contract.soap_action(op.name))}</code></p><ul>{params}</ul>"
+        )
+    else:
+        items = "".join(
+            f'<li><a href="?op={escape(name)}">{escape(name)}</a>: {escape(o.doc)}</li>'
+            for name, o in contract.operations.items()
+        )
+        body = f'<h1>{escape(service)}</h1><p><a href="?WSDL">Service description (WSDL)</a></p><ul>{items}</ul>'
+    return f"<!DOCTYPE html><html><head><title>{escape(service)}</title></head><body>{body}</body></html>".encode()
+
+
+def _reply(start_response: StartResponse, status: int, content_type: str, body: bytes) -> Iterable[bytes]:
+    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
+              500: "Internal Server Error"}.get(status, "")  # fmt: skip
+    start_response(f"{status} {reason}", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    return [body]

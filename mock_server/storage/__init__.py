@@ -1,0 +1,1 @@
+"""Storage: an embedded SQLite database, transactional and resettable per environment."""
