@@ -57,7 +57,7 @@ class MockServer:
         server = make_server(self.app, self.sock)
         hub = gevent.get_hub()
         self._stop = hub.loop.async_()
-        self._stop.start(server.stop)
+        self._stop.start(lambda: gevent.spawn(server.stop, timeout=1))
         server.start()
         self._ready.set()
         server.serve_forever()
