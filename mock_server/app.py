@@ -14,6 +14,8 @@ from mock_server.soap.pipeline import Pipeline
 from mock_server.soap.wsgi import SoapApp, StartResponse
 from mock_server.storage.sqlite_store import SqliteStore
 
+DEFAULT_DEMO = EnvironmentShape()
+
 
 class MockApp:
     """A complete mock: `wsgi` is the WSGI callable, `backend` the state behind it."""
@@ -21,7 +23,7 @@ class MockApp:
     def __init__(
         self,
         settings: MockSettings | None = None,
-        demo: EnvironmentShape | None = EnvironmentShape(),
+        demo: EnvironmentShape | None = DEFAULT_DEMO,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.settings = settings or MockSettings()

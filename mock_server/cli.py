@@ -28,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nmbrs-mock", description="A faithful mock of the Nmbrs SOAP API v3.")
+    parser = argparse.ArgumentParser(
+        prog="nmbrs-mock", description="A faithful mock of the Nmbrs SOAP API v3."
+    )
     parser.add_argument("--version", action="version", version=f"nmbrs-mock {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -41,14 +43,21 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=1, help="seed of the demo environment's data")
     serve.set_defaults(run=_serve)
 
-    generate = commands.add_parser("generate", help="regenerate contract modules and wsdl/ from the reference")
+    generate = commands.add_parser(
+        "generate", help="regenerate contract modules and wsdl/ from the reference"
+    )
     generate.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="shared/reference folder")
     generate.add_argument("--root", type=Path, default=Path("."), help="project root (default: here)")
     generate.add_argument("--check", action="store_true", help="fail if a generated file is out of date")
     generate.set_defaults(run=_generate)
 
-    export = commands.add_parser("export", help="write the served WSDLs to wsdl/ (and check them)")
+    export = commands.add_parser(
+        "export", help="write the served WSDLs to wsdl/ and the coverage table to README.md"
+    )
     export.add_argument("--out", type=Path, default=Path("wsdl"), help="folder (default wsdl/)")
+    export.add_argument(
+        "--readme", type=Path, default=Path("README.md"), help="README with the coverage table"
+    )
     export.add_argument("--check", action="store_true", help="fail if the files differ from what is served")
     export.set_defaults(run=_export)
     return parser
@@ -72,8 +81,10 @@ def _serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     server = make_server(app, sock)
     signal_handler(15, server.stop)
-    print(f"nmbrs-mock {__version__} listening on http://{host}:{port}/soap/v3/ "
-          f"(ready in {time.perf_counter() - started:.2f} s)")  # fmt: skip
+    print(
+        f"nmbrs-mock {__version__} listening on http://{host}:{port}/soap/v3/ "
+        f"(ready in {time.perf_counter() - started:.2f} s)"
+    )
     print(f"  Username: {DEMO_USER}\n  Token:    {DEMO_TOKEN}\n  Domain:   {DEMO_DOMAIN}")
     print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL", flush=True)
     server.serve_forever()
@@ -95,24 +106,22 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from mock_server.contract import SERVICES, wsdl_bytes
+    from mock_server.coverage import update_readme
 
-    stale = []
-    for service in SERVICES:
-        path = args.out / f"{service}.wsdl"
-        content = wsdl_bytes(service)
-        if path.is_file() and path.read_bytes() == content:
-            continue
+    files = {args.out / f"{service}.wsdl": wsdl_bytes(service) for service in SERVICES}
+    readme = args.readme.read_text() if args.readme.is_file() else "# nmbrs-mock\n"
+    files[args.readme] = update_readme(readme).encode()
+    stale = [path for path, content in files.items() if not (path.is_file() and path.read_bytes() == content)]
+    for path in stale:
         if args.check:
-            stale.append(path)
+            print(f"out of date: {path} (run: nmbrs-mock export)")
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        path.write_bytes(files[path])
         print(f"wrote {path}")
-    for path in stale:
-        print(f"out of date: {path} (run: nmbrs-mock export)")
     if not stale:
-        print(f"{args.out}: the WSDLs match what the mock serves")
-    return 1 if stale else 0
+        print("the WSDLs and the coverage table match what the mock serves")
+    return 1 if stale and args.check else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from nmbrs_client import NmbrsClient, NmbrsCredentials
 
 from mock_server.app import MockApp
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
@@ -15,7 +16,6 @@ from mock_server.domain.model import EnvironmentSpec
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
 from mock_server.settings import MockSettings
-from nmbrs_client import NmbrsClient, NmbrsCredentials
 
 _LOOPBACK = ("127.", "::1", "localhost")
 _original_connect = socket.socket.connect

@@ -1,6 +1,7 @@
 """A thin client over zeep, built from the WSDL the endpoint serves (the mock's or Nmbrs's own).
 
-    client = NmbrsClient("http://127.0.0.1:8080/soap/v3/", NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo"))
+    credentials = NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo")
+    client = NmbrsClient("http://127.0.0.1:8080/soap/v3/", credentials)
     companies = client.company.List_GetAll()
     client.employee.HourComponentVar_Get(EmployeeId=100000, Period=11, Year=2026)
 
@@ -47,7 +48,9 @@ class NmbrsFault(Exception):
 class ServiceProxy:
     """Calls the operations of one service: `proxy.Operation(**arguments)`."""
 
-    def __init__(self, client: zeep.Client, service: str, soap_version: str, credentials: NmbrsCredentials) -> None:
+    def __init__(
+        self, client: zeep.Client, service: str, soap_version: str, credentials: NmbrsCredentials
+    ) -> None:
         port = f"{service}Soap12" if soap_version == "1.2" else f"{service}Soap"
         self.zeep = client
         self.service = service
@@ -58,7 +61,9 @@ class ServiceProxy:
         creds = self._credentials
         if operation == "Environment_Get":
             return {"AuthHeader": {"Username": creds.username, "Token": creds.token}}
-        return {"AuthHeaderWithDomain": {"Username": creds.username, "Token": creds.token, "Domain": creds.domain}}
+        return {
+            "AuthHeaderWithDomain": {"Username": creds.username, "Token": creds.token, "Domain": creds.domain}
+        }
 
     def call(self, operation: str, **arguments: Any) -> Any:
         method = getattr(self._proxy, operation)
@@ -87,10 +92,14 @@ class NmbrsClient:
         self.credentials = credentials
         self.soap_version = soap_version
         self.settings = zeep.Settings(strict=strict, xml_huge_tree=True)
-        self.transport = Transport(session=session or requests.Session(), timeout=timeout, operation_timeout=timeout)
+        self.transport = Transport(
+            session=session or requests.Session(), timeout=timeout, operation_timeout=timeout
+        )
 
     def service(self, name: str) -> ServiceProxy:
-        client = zeep.Client(f"{self.base_url}{name}.asmx?WSDL", settings=self.settings, transport=self.transport)
+        client = zeep.Client(
+            f"{self.base_url}{name}.asmx?WSDL", settings=self.settings, transport=self.transport
+        )
         return ServiceProxy(client, name, self.soap_version, self.credentials)
 
     @cached_property

@@ -62,7 +62,9 @@ def describe(service: str, op: Operation) -> str:
     family, _, verb = op.name.partition("_")
     what = _words(family)
     if family == "List":
-        return f"Lists the {_words(service.removesuffix('Service'))} records visible to the caller{_scope(op)}."
+        return (
+            f"Lists the {_words(service.removesuffix('Service'))} records visible to the caller{_scope(op)}."
+        )
     if family == "SalaryDocuments" and verb.startswith("AnnualDocument_"):
         return f"Returns the annual document '{_words(verb.removeprefix('AnnualDocument_'))}' as PDF."
     for pattern, template in _VERBS:

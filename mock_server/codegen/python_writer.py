@@ -94,7 +94,9 @@ def spyne_module(contract: ServiceContract) -> str:
     lines[1] = lines[1].rstrip(",")
     for enum in contract.enums.values():
         values = ", ".join(repr(v) for v in enum.values)
-        lines.append(f"{_py(enum.name)} = Enum({values}, type_name={enum.name!r}).customize(__namespace__=TNS)")
+        lines.append(
+            f"{_py(enum.name)} = Enum({values}, type_name={enum.name!r}).customize(__namespace__=TNS)"
+        )
     lines.append("")
     for name in _dependency_order(contract):
         lines += _spyne_type(contract, contract.complex_types[name])
@@ -107,10 +109,7 @@ def _py(type_name: str) -> str:
 
 
 def _field(contract: ServiceContract, element: Element) -> str:
-    if element.type in SPYNE_SCALARS:
-        base = SPYNE_SCALARS[element.type]
-    else:
-        base = _py(element.type)
+    base = SPYNE_SCALARS.get(element.type) or _py(element.type)
     max_occurs = "'unbounded'" if element.max_occurs == UNBOUNDED else str(element.max_occurs)
     extra = ", str_format='{:f}'" if element.type == "decimal" else ""
     return f"{base}.customize(min_occurs={element.min_occurs}, max_occurs={max_occurs}, " + (

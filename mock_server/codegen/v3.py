@@ -12,8 +12,8 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from mock_server.contract.model import UNBOUNDED, ComplexType, Element, Operation, ServiceContract
 from mock_server.codegen.descriptions import describe
+from mock_server.contract.model import UNBOUNDED, ComplexType, Element, Operation, ServiceContract
 
 CHANGES_FILE = Path(__file__).with_name("v3_changes.toml")
 

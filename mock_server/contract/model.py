@@ -77,7 +77,7 @@ class Operation:
         return self.outputs[0] if self.outputs else None
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one contract object per service
 class ServiceContract:
     name: str  # e.g. "EmployeeService"
     namespace: str  # e.g. "https://api.nmbrs.nl/soap/v3/EmployeeService"

@@ -66,7 +66,9 @@ def _types(types: etree._Element, contract: ServiceContract) -> None:
     _s(guid, "pattern", value="[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
-def _wrapper(schema: etree._Element, name: str, elements: tuple[Element, ...], contract: ServiceContract) -> None:
+def _wrapper(
+    schema: etree._Element, name: str, elements: tuple[Element, ...], contract: ServiceContract
+) -> None:
     complex_type = _s(_s(schema, "element", name=name), "complexType")
     if elements:
         sequence = _s(complex_type, "sequence")

@@ -10,8 +10,13 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from mock_server.domain.errors import InvalidAuthentication, UnauthorizedData, UnknownCompany, UnknownDebtor
-from mock_server.domain.errors import UnknownEmployee
+from mock_server.domain.errors import (
+    InvalidAuthentication,
+    UnauthorizedData,
+    UnknownCompany,
+    UnknownDebtor,
+    UnknownEmployee,
+)
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
 from mock_server.domain.periods import Period
 from mock_server.storage.sqlite_store import SqliteStore, StoredRecord

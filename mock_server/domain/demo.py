@@ -24,10 +24,14 @@ DEMO_USER = "demo@nmbrs-mock.test"
 DEMO_TOKEN = "demo-token"
 DEMO_DOMAIN = "demo"
 DEMO_DATE = date(2026, 11, 16)  # "today" in a seeded environment: fixed, so data is deterministic
-HOUR_CODES = {1: [(1, "Gewerkte uren"), (2, "Overuren 125%"), (3, "Ziekte-uren"), (4, "Verlofuren")],
-              2: [(10, "Uren oproepkracht"), (11, "Toeslag avond"), (12, "Toeslag weekend")]}  # fmt: skip
-WAGE_CODES = {1: [(1, "Salaris"), (120, "Maaltijdvergoeding"), (121, "Reiskostenvergoeding"),
-                  (130, "Extra betaling")], 2: [(200, "Thuiswerkvergoeding")]}  # fmt: skip
+HOUR_CODES = {
+    1: [(1, "Gewerkte uren"), (2, "Overuren 125%"), (3, "Ziekte-uren"), (4, "Verlofuren")],
+    2: [(10, "Uren oproepkracht"), (11, "Toeslag avond"), (12, "Toeslag weekend")],
+}
+WAGE_CODES = {
+    1: [(1, "Salaris"), (120, "Maaltijdvergoeding"), (121, "Reiskostenvergoeding"), (130, "Extra betaling")],
+    2: [(200, "Thuiswerkvergoeding")],
+}
 
 
 @dataclass(frozen=True)
@@ -63,15 +67,21 @@ class Seeder:
         for n in range(self.shape.employees):
             self._employee(companies[n % len(companies)], n)
 
-    def _record(self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any],
-                variable: bool = False) -> None:  # fmt: skip
+    def _record(
+        self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
+    ) -> None:
         key = start.year * 100 + start.number
         record_id = self.tenant.next_id("record", 1000)
-        self.tenant.put_record(StoredRecord(family, kind, owner, record_id, key, key if variable else None,
-                                            self.created.isoformat(), data))  # fmt: skip
+        self.tenant.put_record(
+            StoredRecord(
+                family, kind, owner, record_id, key, key if variable else None, self.created.isoformat(), data
+            )
+        )
 
     def _debtor(self, index: int) -> Debtor:
-        debtor = Debtor(self.tenant.next_id("debtor", 1000), f"{1001 + index}", f"Demo Administratiekantoor {index + 1}")
+        debtor = Debtor(
+            self.tenant.next_id("debtor", 1000), f"{1001 + index}", f"Demo Administratiekantoor {index + 1}"
+        )
         self.tenant.save(debtor)
         return debtor
 
@@ -79,13 +89,20 @@ class Seeder:
         name = self.people.company_name()
         current = containing(period_type, DEMO_DATE)
         company = Company(
-            id=self.tenant.next_id("company", 10_000), debtor_id=debtor.id, number=index + 1, name=name,
-            period_type=period_type.value, current_year=current.year, current_period=current.number,
-            phone="020-" + str(self.random.randint(1000000, 9999999)), email=f"salaris@{domain_for_company(name)}",
-            website=f"https://www.{domain_for_company(name)}", kvk=self.people.kvk_number(),
+            id=self.tenant.next_id("company", 10_000),
+            debtor_id=debtor.id,
+            number=index + 1,
+            name=name,
+            period_type=period_type.value,
+            current_year=current.year,
+            current_period=current.number,
+            phone="020-" + str(self.random.randint(1000000, 9999999)),
+            email=f"salaris@{domain_for_company(name)}",
+            website=f"https://www.{domain_for_company(name)}",
+            kvk=self.people.kvk_number(),
             wage_tax_number=self.people.loonheffingennummer(),
             loonaangifte_tijdvak={"M": "Month", "W4": "Week4", "W1": "Week4"}[period_type.value],
-        )  # fmt: skip
+        )
         self.tenant.save(company)
         start = Period(2000, 1)
         for model, family in ((1, "HourModel"), (2, "HourModel2")):
@@ -102,87 +119,225 @@ class Seeder:
         number = 1
         while period < company.current:
             run_at = datetime.combine(first_day(company.type, period), datetime.min.time())
-            self._record("Run", "company", company.id, period, {
-                "Number": number, "Year": period.year, "PeriodStart": period.number, "PeriodEnd": period.number,
-                "Description": f"Verloning periode {period.number}", "RunAt": run_at, "IsLocked": True})  # fmt: skip
-            self._record("WageTax", "company", company.id, period, {
-                "SerialNumber": number, "PaymentReference": f"{company.wage_tax_number}{period.number:04d}",
-                "TotalGeneral": 0, "Period": period.number, "Year": period.year,
-                "Status": "sent" if number % 4 else "locked", "SentAt": run_at, "TijdvakStart": run_at,
-                "TijdvakEnd": run_at, "CorrectionTijdvakStart": None, "CorrectionTijdvakEnd": None})  # fmt: skip
+            self._record(
+                "Run",
+                "company",
+                company.id,
+                period,
+                {
+                    "Number": number,
+                    "Year": period.year,
+                    "PeriodStart": period.number,
+                    "PeriodEnd": period.number,
+                    "Description": f"Verloning periode {period.number}",
+                    "RunAt": run_at,
+                    "IsLocked": True,
+                },
+            )
+            self._record(
+                "WageTax",
+                "company",
+                company.id,
+                period,
+                {
+                    "SerialNumber": number,
+                    "PaymentReference": f"{company.wage_tax_number}{period.number:04d}",
+                    "TotalGeneral": 0,
+                    "Period": period.number,
+                    "Year": period.year,
+                    "Status": "sent" if number % 4 else "locked",
+                    "SentAt": run_at,
+                    "TijdvakStart": run_at,
+                    "TijdvakEnd": run_at,
+                    "CorrectionTijdvakStart": None,
+                    "CorrectionTijdvakEnd": None,
+                },
+            )
             period = next_period(company.type, period)
             number += 1
 
     def _employee(self, company: Company, index: int) -> None:
         person = self.people.person()
         employee = Employee(
-            id=self.tenant.next_id("employee", 100_000), company_id=company.id, number=index + 1,
-            display_name=person.full_name, employee_type=5 if index % 5 == 4 else 1,
-        )  # fmt: skip
+            id=self.tenant.next_id("employee", 100_000),
+            company_id=company.id,
+            number=index + 1,
+            display_name=person.full_name,
+            employee_type=5 if index % 5 == 4 else 1,
+        )
         self.tenant.save(employee)
-        start = previous_period(company.type, company.current) if index % 3 else Period(company.current_year - 1, 1)
-        self._record("PersonalInfo", "employee", employee.id, start, self._personal_info(employee, person, company, start))
+        start = (
+            previous_period(company.type, company.current)
+            if index % 3
+            else Period(company.current_year - 1, 1)
+        )
+        self._record(
+            "PersonalInfo",
+            "employee",
+            employee.id,
+            start,
+            self._personal_info(employee, person, company, start),
+        )
         if index % 7 == 3:  # a later change of personal info: history with two records
-            changed = {**self._personal_info(employee, person, company, company.current), "TelephoneWork": "020-5550100"}
+            changed = {
+                **self._personal_info(employee, person, company, company.current),
+                "TelephoneWork": "020-5550100",
+            }
             self._record("PersonalInfo", "employee", employee.id, company.current, changed)
         zero_hour = employee.employee_type == 5
         if index % 12 != 11:  # every twelfth employee has no contract (an importer edge case)
-            self._record("Contract", "employee", employee.id, start, self._contract(start, company, zero_hour))
+            self._record(
+                "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour)
+            )
         self._employment(employee, company, start)
         self._money(employee, company, start, person, zero_hour)
 
-    def _personal_info(self, employee: Employee, person: Person, company: Company, start: Period) -> dict[str, Any]:
+    def _personal_info(
+        self, employee: Employee, person: Person, company: Company, start: Period
+    ) -> dict[str, Any]:
         email = None if employee.number % 10 == 9 else work_email(person, domain_for_company(company.name))
         return {
-            "DisplayName": person.full_name, "EmployeeNumber": employee.number, "BSN": person.bsn,
-            "FirstName": person.first_name, "Initials": person.initials, "Prefix": person.prefix or None,
-            "LastName": person.last_name, "Gender": person.gender, "NationalityCode": person.nationality_code,
-            "PlaceOfBirth": person.place_of_birth, "CountryOfBirthISOCode": "NL", "IdentificationType": 0,
-            "TelephonePrivate": person.phone_private, "TelephoneMobilePrivate": person.phone_private,
-            "EmailPrivate": person.email_private, "EmailWork": email, "BurgerlijkeStaat": 0, "Naamstelling": 0,
-            "Birthday": _midnight(person.birthday), "CreationDate": self.created,
-            "StartPeriod": start.number, "StartYear": start.year,
-            "Street": person.street, "HouseNumber": str(person.house_number),
-            "HouseNumberAddition": person.house_number_addition or None, "PostalCode": person.postal_code,
-            "City": person.city, "CountryISOCode": "NL",
-        }  # fmt: skip
+            "DisplayName": person.full_name,
+            "EmployeeNumber": employee.number,
+            "BSN": person.bsn,
+            "FirstName": person.first_name,
+            "Initials": person.initials,
+            "Prefix": person.prefix or None,
+            "LastName": person.last_name,
+            "Gender": person.gender,
+            "NationalityCode": person.nationality_code,
+            "PlaceOfBirth": person.place_of_birth,
+            "CountryOfBirthISOCode": "NL",
+            "IdentificationType": 0,
+            "TelephonePrivate": person.phone_private,
+            "TelephoneMobilePrivate": person.phone_private,
+            "EmailPrivate": person.email_private,
+            "EmailWork": email,
+            "BurgerlijkeStaat": 0,
+            "Naamstelling": 0,
+            "Birthday": _midnight(person.birthday),
+            "CreationDate": self.created,
+            "StartPeriod": start.number,
+            "StartYear": start.year,
+            "Street": person.street,
+            "HouseNumber": str(person.house_number),
+            "HouseNumberAddition": person.house_number_addition or None,
+            "PostalCode": person.postal_code,
+            "City": person.city,
+            "CountryISOCode": "NL",
+        }
 
     def _contract(self, start: Period, company: Company, zero_hour: bool) -> dict[str, Any]:
         begin = _midnight(first_day(company.type, start))
         return {
-            "CreationDate": self.created, "StartDate": begin, "TrialPeriod": None, "EndDate": None,
-            "EmployementType": 2 if zero_hour else 1, "EmploymentSequenceTaxId": 1, "Indefinite": not zero_hour,
-            "PhaseClassification": 1 if zero_hour else 0, "WrittenContract": True,
-            "HoursPerWeek": Decimal("0.00") if zero_hour else Decimal(self.random.choice(("24.00", "32.00", "38.00"))),
-        }  # fmt: skip
+            "CreationDate": self.created,
+            "StartDate": begin,
+            "TrialPeriod": None,
+            "EndDate": None,
+            "EmployementType": 2 if zero_hour else 1,
+            "EmploymentSequenceTaxId": 1,
+            "Indefinite": not zero_hour,
+            "PhaseClassification": 1 if zero_hour else 0,
+            "WrittenContract": True,
+            "HoursPerWeek": Decimal("0.00")
+            if zero_hour
+            else Decimal(self.random.choice(("24.00", "32.00", "38.00"))),
+        }
 
     def _employment(self, employee: Employee, company: Company, start: Period) -> None:
         begin = _midnight(first_day(company.type, start))
-        self._record("Employment", "employee", employee.id, start, {
-            "CreationDate": self.created, "StartDate": begin, "EndDate": None, "InitialStartDate": begin})  # fmt: skip
+        self._record(
+            "Employment",
+            "employee",
+            employee.id,
+            start,
+            {"CreationDate": self.created, "StartDate": begin, "EndDate": None, "InitialStartDate": begin},
+        )
         department = self.random.choice(((1, "Bediening"), (2, "Keuken"), (3, "Administratie")))
-        self._record("Department", "employee", employee.id, start, {"Code": department[0], "Description": department[1]})
-        self._record("Function", "employee", employee.id, start, {"Code": 10 + department[0], "Description": "Medewerker"})
+        self._record(
+            "Department",
+            "employee",
+            employee.id,
+            start,
+            {"Code": department[0], "Description": department[1]},
+        )
+        self._record(
+            "Function",
+            "employee",
+            employee.id,
+            start,
+            {"Code": 10 + department[0], "Description": "Medewerker"},
+        )
 
-    def _money(self, employee: Employee, company: Company, start: Period, person: Person, zero_hour: bool) -> None:
+    def _money(
+        self, employee: Employee, company: Company, start: Period, person: Person, zero_hour: bool
+    ) -> None:
         begin = _midnight(first_day(company.type, start))
-        value = Decimal(self.random.randint(1400, 1900)) / 100 if zero_hour else Decimal(self.random.randint(2400, 5200))
-        self._record("Salary", "employee", employee.id, start, {
-            "Value": value.quantize(Decimal("0.01")), "Type": 3 if zero_hour else 1, "StartDate": begin,
-            "CreationDate": self.created})  # fmt: skip
+        value = (
+            Decimal(self.random.randint(1400, 1900)) / 100
+            if zero_hour
+            else Decimal(self.random.randint(2400, 5200))
+        )
+        self._record(
+            "Salary",
+            "employee",
+            employee.id,
+            start,
+            {
+                "Value": value.quantize(Decimal("0.01")),
+                "Type": 3 if zero_hour else 1,
+                "StartDate": begin,
+                "CreationDate": self.created,
+            },
+        )
         hours = Decimal("0.0") if zero_hour else Decimal("8.0")
-        days = {f"Hours{d}{w}": hours if d not in ("Saturday", "Sunday") else Decimal("0.0")
-                for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-                for w in ("", "2")}  # fmt: skip
-        self._record("Schedule", "employee", employee.id, start, {
-            **days, "ParttimePercentage": Decimal("0.0") if zero_hour else Decimal("100.0"), "StartDate": begin})  # fmt: skip
-        self._record("Address", "employee", employee.id, start, {
-            "Default": True, "Street": person.street, "HouseNumber": str(person.house_number),
-            "HouseNumberAddition": person.house_number_addition or None, "PostalCode": person.postal_code,
-            "City": person.city, "CountryISOCode": "NL", "Type": "HomeAddress"})  # fmt: skip
-        self._record("BankAccount", "employee", employee.id, start, {
-            "Number": person.iban, "Description": "Salarisrekening", "IBAN": person.iban,
-            "BIC": _bic(person.iban), "City": person.city, "Name": person.full_name, "Type": "Standaard"})  # fmt: skip
+        days = {
+            f"Hours{d}{w}": hours if d not in ("Saturday", "Sunday") else Decimal("0.0")
+            for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+            for w in ("", "2")
+        }
+        self._record(
+            "Schedule",
+            "employee",
+            employee.id,
+            start,
+            {
+                **days,
+                "ParttimePercentage": Decimal("0.0") if zero_hour else Decimal("100.0"),
+                "StartDate": begin,
+            },
+        )
+        self._record(
+            "Address",
+            "employee",
+            employee.id,
+            start,
+            {
+                "Default": True,
+                "Street": person.street,
+                "HouseNumber": str(person.house_number),
+                "HouseNumberAddition": person.house_number_addition or None,
+                "PostalCode": person.postal_code,
+                "City": person.city,
+                "CountryISOCode": "NL",
+                "Type": "HomeAddress",
+            },
+        )
+        self._record(
+            "BankAccount",
+            "employee",
+            employee.id,
+            start,
+            {
+                "Number": person.iban,
+                "Description": "Salarisrekening",
+                "IBAN": person.iban,
+                "BIC": _bic(person.iban),
+                "City": person.city,
+                "Name": person.full_name,
+                "Type": "Standaard",
+            },
+        )
 
 
 def _midnight(day: date) -> datetime:

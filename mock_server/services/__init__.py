@@ -1,4 +1,4 @@
-"""The services layer (one module per Nmbrs service, as in moto): wire values in, domain calls, wire values out."""
+"""The services layer, one module per Nmbrs service (as in moto): wire values in, wire values out."""
 
 from __future__ import annotations
 
@@ -11,4 +11,4 @@ def handler_for(service: str, operation: str) -> Handler:
     return explicit_handler(service, operation) or by_convention
 
 
-__all__ = ["Call", "Handler", "handler_for"]
+__all__ = ["Call", "Handler", "explicit_handler", "handler_for"]

@@ -27,29 +27,34 @@ def company_wire(company: Company) -> dict[str, Any]:
 
 @handles(SERVICE, "List_GetAll")
 def list_all(call: Call) -> list[dict[str, Any]]:
+    """Lists the companies of every debtor the user may see."""
     return [company_wire(c) for c in call.tenant.companies()]
 
 
 @handles(SERVICE, "List_GetByDebtor")
 def list_by_debtor(call: Call) -> list[dict[str, Any]]:
+    """Lists the companies of one debtor (2009 if unknown)."""
     debtor = call.tenant.debtor(call.args["DebtorId"])
     return [company_wire(c) for c in call.tenant.companies(debtor.id)]
 
 
 @handles(SERVICE, "Company_GetCurrentByEmployeeId")
 def current_by_employee(call: Call) -> dict[str, Any]:
+    """Returns the company an employee works for (2003 if unknown)."""
     employee = call.tenant.employee(call.args["EmployeeId"])
     return company_wire(call.tenant.company(employee.company_id))
 
 
 @handles(SERVICE, "Company_GetCurrentPeriod")
 def current_period(call: Call) -> str:
+    """Returns the company's current period as `yyyy-p-M|W4|W1` (2004 if unknown)."""
     company = call.tenant.company(call.args["CompanyId"])
     return format_period(company.type, company.current, call.settings.period_format)
 
 
 @handles(SERVICE, "Company_Insert")
 def insert(call: Call) -> int:
+    """Creates a company under a debtor with the period type 1/2/3 (month, 4 weeks, week)."""
     tenant = call.tenant
     debtor = tenant.debtor(call.args["DebtorId"])
     period_type = PeriodType.from_code(call.args["PeriodType"])
@@ -70,6 +75,7 @@ def insert(call: Call) -> int:
 
 @handles(SERVICE, "Run_GetEmployeesByRunCompany")
 def employees_by_run(call: Call) -> list[dict[str, Any]]:
+    """Lists the employees (id, number) processed in one of the company's runs."""
     company = call.tenant.company(call.args["CompanyId"])
     run = call.tenant.entity_data("run", call.args["RunId"])
     if run is None or run.get("CompanyId") != company.id:

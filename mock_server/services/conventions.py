@@ -70,20 +70,26 @@ def check_protected(call: Call, company: Company, period: Period, unprotected: b
 
 
 def read(call: Call, shape: Shape) -> Any:
-    owner_id = call.args.get(shape.owner_param) if shape.owner_param else 0
-    company = resolve_owner(call, shape.owner_kind, owner_id or 0)
+    owner_id = (call.args.get(shape.owner_param) if shape.owner_param else 0) or 0
+    company = resolve_owner(call, shape.owner_kind, owner_id)
     result = call.operation.result
     if result is None:
         return None
     per_employee = _per_employee_item(call, result)
     if per_employee is not None and shape.owner_kind == "company":
-        return _per_employee_read(call, shape, owner_id or 0, per_employee)
-    records = call.tenant.records(shape.family, shape.owner_kind, [owner_id or 0])
+        return _per_employee_read(call, shape, owner_id, per_employee)
+    records = call.tenant.records(shape.family, shape.owner_kind, [owner_id])
     records = _select(call, shape, company, records)
+    container = _container(call, result.type) if not result.is_list else None
+    if container is not None:
+        id_field, records_field = container
+        return {id_field.name: owner_id, records_field.name: _output(call, shape, records_field, records)}
     return _output(call, shape, result, records)
 
 
-def _select(call: Call, shape: Shape, company: Company | None, records: list[StoredRecord]) -> list[StoredRecord]:
+def _select(
+    call: Call, shape: Shape, company: Company | None, records: list[StoredRecord]
+) -> list[StoredRecord]:
     if shape.id_param and call.args.get(shape.id_param):
         wanted = call.args[shape.id_param]
         matching = [r for r in records if r.id == wanted]
@@ -117,9 +123,13 @@ def _output(call: Call, shape: Shape, result: Element, records: list[StoredRecor
 
 def _scalar(records: list[StoredRecord], type_name: str) -> Any:
     wanted: tuple[type, ...] = {
-        "int": (int,), "decimal": (Decimal, int), "string": (str,), "boolean": (bool,), "dateTime": (datetime,),
+        "int": (int,),
+        "decimal": (Decimal, int),
+        "string": (str,),
+        "boolean": (bool,),
+        "dateTime": (datetime,),
         "base64Binary": (bytes,),
-    }.get(type_name, (str,))  # fmt: skip
+    }.get(type_name, (str,))
     for record in reversed(records):
         for value in record.data.values():
             if isinstance(value, wanted) and not (type_name != "boolean" and isinstance(value, bool)):
@@ -127,24 +137,35 @@ def _scalar(records: list[StoredRecord], type_name: str) -> Any:
     return None
 
 
-def _per_employee_item(call: Call, result: Element) -> tuple[str, Element, Element] | None:
-    """For `X_GetAll_AllEmployeesByCompany`: (item type, its EmployeeId field, its records field)."""
+def _container(call: Call, type_name: str) -> tuple[Element, Element] | None:
+    """A type like `EmployeeContractItem{EmployeeId, EmployeeContracts}`: an owner id and its records."""
+    contract = call.contract
+    if contract.kind(type_name) != "complex" or contract.complex_types[type_name].array_item is not None:
+        return None
+    fields = contract.fields_of(type_name)
+    id_field = next((f for f in fields if f.name.lower() in ("employeeid", "companyid")), None)
+    others = [f for f in fields if f is not id_field]
+    if id_field is None or len(others) != 1 or contract.kind(others[0].type) != "complex":
+        return None
+    return id_field, others[0]
+
+
+def _per_employee_item(call: Call, result: Element) -> tuple[Element, Element] | None:
+    """For `X_GetAll_AllEmployeesByCompany`: the item's EmployeeId field and its records field."""
     contract = call.contract
     if contract.kind(result.type) != "complex":
         return None
     item = contract.complex_types[result.type].array_item
-    if item is None or contract.kind(item.type) != "complex":
+    if item is None:
         return None
-    fields = contract.fields_of(item.type)
-    id_field = next((f for f in fields if f.name.lower() == "employeeid"), None)
-    others = [f for f in fields if f is not id_field]
-    if id_field is None or len(others) != 1 or contract.kind(others[0].type) != "complex":
+    container = _container(call, item.type)
+    if container is None or container[0].name.lower() != "employeeid":
         return None
-    return item.type, id_field, others[0]
+    return container
 
 
-def _per_employee_read(call: Call, shape: Shape, company_id: int, item: tuple[str, Element, Element]) -> Any:
-    _, id_field, records_field = item
+def _per_employee_read(call: Call, shape: Shape, company_id: int, item: tuple[Element, Element]) -> Any:
+    id_field, records_field = item
     employees = call.tenant.employees(company_id)
     records = call.tenant.records(shape.family, "employee", [e.id for e in employees])
     by_owner: dict[int, list[StoredRecord]] = {}
@@ -218,8 +239,16 @@ def _apply(
         return existing
     record_id = tenant.next_id("record", 1000)
     until = key if shape.is_variable else None
-    record = StoredRecord(shape.family, shape.owner_kind, owner_id, record_id, key, until,
-                          datetime.now().replace(microsecond=0).isoformat(), data)  # fmt: skip
+    record = StoredRecord(
+        shape.family,
+        shape.owner_kind,
+        owner_id,
+        record_id,
+        key,
+        until,
+        datetime.now().replace(microsecond=0).isoformat(),
+        data,
+    )
     tenant.put_record(record)
     return record
 

@@ -23,11 +23,13 @@ def _of_type(employees: list[Employee], employee_type: int) -> list[dict[str, An
 
 @handles(SERVICE, "List_GetByCompany")
 def list_by_company(call: Call) -> list[dict[str, Any]]:
+    """Lists a company's employees of one employee type (0 = all)."""
     return _of_type(call.tenant.employees(call.args["CompanyId"]), call.args.get("EmployeeType") or 0)
 
 
 @handles(SERVICE, "List_GetByDebtor")
 def list_by_debtor(call: Call) -> list[dict[str, Any]]:
+    """Lists the employees of every company of a debtor, of one type (0 = all)."""
     debtor = call.tenant.debtor(call.args["DebtorId"])
     employees = [e for c in call.tenant.companies(debtor.id) for e in call.tenant.employees(c.id)]
     return _of_type(employees, call.args.get("EmployeeType") or 0)
@@ -35,6 +37,7 @@ def list_by_debtor(call: Call) -> list[dict[str, Any]]:
 
 @handles(SERVICE, "Employee_GetCurrent")
 def current_period(call: Call) -> str:
+    """Returns the current period of the employee's company, `yyyy-p-M|W4|W1`."""
     employee = call.tenant.employee(call.args["EmployeeId"])
     company = call.tenant.company(employee.company_id)
     return format_period(company.type, company.current, call.settings.period_format)
@@ -42,11 +45,13 @@ def current_period(call: Call) -> str:
 
 @handles(SERVICE, "EmployeeType_GetList")
 def employee_types(call: Call) -> list[dict[str, Any]]:
+    """Lists the employee types (werknemer, stagiair, DGA, uitzendkracht, oproepkracht)."""
     return [{"Id": key, "Description": text} for key, text in EMPLOYEE_TYPES.items()]
 
 
 @handles(SERVICE, "Employee_Insert", "Employee_InsertBasedOnDefault")
 def insert(call: Call) -> int:
+    """Creates an employee in a company; returns the new id."""
     tenant = call.tenant
     company = tenant.company(call.args["CompanyId"])
     first, last = call.args.get("FirstName") or "", call.args.get("LastName") or ""

@@ -61,14 +61,17 @@ def parse_request(
 
 def _parse_xml(data: bytes) -> etree._Element:
     if not data.strip():
-        raise client_fault(READ_PREFIX + "There is an error in XML document (0, 0). ---> Root element is missing.")
+        raise client_fault(
+            READ_PREFIX + "There is an error in XML document (0, 0). ---> Root element is missing."
+        )
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
         line, column = error.position
         detail = error.msg or "The XML is not well-formed."
         raise client_fault(
-            READ_PREFIX + f"There is an error in XML document ({line}, {column}). ---> {detail}", xml_error=True
+            READ_PREFIX + f"There is an error in XML document ({line}, {column}). ---> {detail}",
+            xml_error=True,
         ) from None
     if root.getroottree().docinfo.doctype:
         raise client_fault(

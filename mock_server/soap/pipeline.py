@@ -74,7 +74,9 @@ class Pipeline:
         self.faults = faults or FaultInjector()
         self.services = {name: _ServiceRuntime(load_contract(name)) for name in SERVICES}
 
-    def handle(self, service: str, body: bytes, content_type: str | None, soap_action: str | None) -> SoapResponse:
+    def handle(
+        self, service: str, body: bytes, content_type: str | None, soap_action: str | None
+    ) -> SoapResponse:
         started = time.time()
         outcome = _Outcome(version=version_from_content_type(content_type))
         try:
@@ -90,9 +92,13 @@ class Pipeline:
         return response
 
     def _handle(
-        self, runtime: _ServiceRuntime, body: bytes, content_type: str | None, soap_action: str | None,
+        self,
+        runtime: _ServiceRuntime,
+        body: bytes,
+        content_type: str | None,
+        soap_action: str | None,
         outcome: _Outcome,
-    ) -> SoapResponse:  # fmt: skip
+    ) -> SoapResponse:
         contract = runtime.contract
         request = parse_request(body, content_type, soap_action, contract, self.settings.require_soap_action)
         outcome.version, outcome.operation = request.version, request.operation

@@ -25,8 +25,13 @@ from mock_server.soap.faults import ENVELOPE_CLOSE, ENVELOPE_OPEN, SOAP11_ENV, S
 Append = Callable[[str], None]
 _NEEDS_ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _INVALID_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_DEFAULTS = {"int": "0", "decimal": "0", "boolean": "false", "dateTime": "0001-01-01T00:00:00",
-             "guid": "00000000-0000-0000-0000-000000000000"}  # fmt: skip
+_DEFAULTS = {
+    "int": "0",
+    "decimal": "0",
+    "boolean": "false",
+    "dateTime": "0001-01-01T00:00:00",
+    "guid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 class SerializationError(Exception):
@@ -97,7 +102,8 @@ class ResponseWriter:
         self.contract = contract
         self._writers: dict[str, Callable[[Append, Any], None]] = {}
         self._heads = {
-            version: ENVELOPE_OPEN.format(env=env) for version, env in (("1.1", SOAP11_ENV), ("1.2", SOAP12_ENV))
+            version: ENVELOPE_OPEN.format(env=env)
+            for version, env in (("1.1", SOAP11_ENV), ("1.2", SOAP12_ENV))
         }
 
     def response(self, version: str, operation: str, result: Any) -> bytes:
@@ -173,7 +179,7 @@ def _compile_writer(owner: ResponseWriter, type_name: str) -> Callable[[Append, 
                 lines += ["        " + line for line in _field_code(contract, element, "x")]
             else:
                 lines += ["    " + line for line in _field_code(contract, element, "x")]
-    exec(compile("\n".join(lines), f"<writer {contract.name}.{type_name}>", "exec"), namespace)  # noqa: S102
+    exec(compile("\n".join(lines), f"<writer {contract.name}.{type_name}>", "exec"), namespace)
     return namespace["write"]
 
 
@@ -200,7 +206,7 @@ def _field_code(contract: ServiceContract, element: Element, var: str) -> list[s
         present = [f"a('<{name}>true</{name}>' if {var} else '<{name}>false</{name}>')"]
     elif element.type == "int":
         present = [
-            f"if {var}.__class__ is not int: raise SerializationError('{name}: expected an int, got %r' % ({var},))",
+            f"if {var}.__class__ is not int: raise SerializationError('{name}: not an int: %r' % ({var},))",
             f"a('<{name}>' + str({var}) + '</{name}>')",
         ]
     else:

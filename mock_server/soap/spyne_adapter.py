@@ -70,7 +70,11 @@ class SpyneService:
         module = import_module(f"mock_server.soap.spyne_models.{module_name(contract.name)}")
         service_class = getattr(module, contract.name)
         self.app = Application(
-            [service_class], tns=contract.namespace, name=contract.name, in_protocol=Soap11(), out_protocol=Soap11()
+            [service_class],
+            tns=contract.namespace,
+            name=contract.name,
+            in_protocol=Soap11(),
+            out_protocol=Soap11(),
         )
         self.server = ServerBase(self.app)
         self.methods = self.app.interface.service_method_map
@@ -133,7 +137,9 @@ class SpyneService:
         if item is not None:
             items = value if isinstance(value, list | tuple) else getattr(value, item.name, None) or ()
             return [None if v is None else self._plain_single(item, v) for v in items]
-        return {e.name: self._plain(e, getattr(value, e.name, None)) for e in self.contract.fields_of(type_name)}
+        return {
+            e.name: self._plain(e, getattr(value, e.name, None)) for e in self.contract.fields_of(type_name)
+        }
 
 
 def _reason(error: Exception) -> str:

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 
 from mock_server.contract import SERVICES, load_contract, wsdl_bytes
 from mock_server.contract.wsdl_writer import PLACEHOLDER_ADDRESS
-from mock_server.soap.faults import CONTENT_TYPES, client_fault, fault_body
 from mock_server.soap.envelope import version_from_content_type
+from mock_server.soap.faults import CONTENT_TYPES, client_fault, fault_body
 from mock_server.soap.pipeline import Pipeline
 
 StartResponse = Callable[..., Any]
@@ -22,7 +22,9 @@ _SERVICE_BY_LOWER = {name.lower(): name for name in SERVICES}
 class SoapApp:
     """The WSGI application of the SOAP endpoints; anything else is handed to `fallback`."""
 
-    def __init__(self, pipeline: Pipeline, fallback: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]):
+    def __init__(
+        self, pipeline: Pipeline, fallback: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+    ):
         self.pipeline = pipeline
         self.fallback = fallback
 
@@ -57,7 +59,9 @@ class SoapApp:
             placeholder = PLACEHOLDER_ADDRESS.format(service=service).encode()
             body = wsdl_bytes(service).replace(placeholder, address.encode())
             return _reply(start_response, 200, "text/xml; charset=utf-8", body)
-        return _reply(start_response, 200, "text/html; charset=utf-8", _help_page(service, params.get("op", [""])[0]))
+        return _reply(
+            start_response, 200, "text/html; charset=utf-8", _help_page(service, params.get("op", [""])[0])
+        )
 
 
 def _host(environ: dict[str, Any]) -> str:
@@ -81,12 +85,21 @@ def _help_page(service: str, operation: str) -> bytes:
             f'<li><a href="?op={escape(name)}">{escape(name)}</a>: {escape(o.doc)}</li>'
             for name, o in contract.operations.items()
         )
-        body = f'<h1>{escape(service)}</h1><p><a href="?WSDL">Service description (WSDL)</a></p><ul>{items}</ul>'
-    return f"<!DOCTYPE html><html><head><title>{escape(service)}</title></head><body>{body}</body></html>".encode()
+        body = (
+            f'<h1>{escape(service)}</h1><p><a href="?WSDL">Service description (WSDL)</a></p><ul>{items}</ul>'
+        )
+    title = f"<head><title>{escape(service)}</title></head>"
+    return f"<!DOCTYPE html><html>{title}<body>{body}</body></html>".encode()
 
 
 def _reply(start_response: StartResponse, status: int, content_type: str, body: bytes) -> Iterable[bytes]:
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
-              500: "Internal Server Error"}.get(status, "")  # fmt: skip
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        413: "Payload Too Large",
+        500: "Internal Server Error",
+    }.get(status, "")
     start_response(f"{status} {reason}", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
     return [body]

@@ -118,7 +118,7 @@ class SqliteStore:
 
     def drop_environment(self, name: str, keep_settings: bool = False) -> None:
         for table in ("entities", "records", "counters"):
-            self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))  # noqa: S608 (fixed names)
+            self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
         if not keep_settings:
             self.db.execute("DELETE FROM environments WHERE name = ?", (name,))
 
@@ -132,9 +132,12 @@ class SqliteStore:
         return int(row[0])
 
     # -- entities (debtors, companies, employees, runs, ...) --------------------------------------
-    def put_entity(self, env: str, kind: str, entity_id: int, parent: int | None, data: dict[str, Any]) -> None:
+    def put_entity(
+        self, env: str, kind: str, entity_id: int, parent: int | None, data: dict[str, Any]
+    ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?)", (env, kind, entity_id, parent, dumps(data))
+            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?)",
+            (env, kind, entity_id, parent, dumps(data)),
         )
 
     def entity(self, env: str, kind: str, entity_id: int) -> dict[str, Any] | None:
@@ -145,10 +148,13 @@ class SqliteStore:
 
     def entities(self, env: str, kind: str, parent: int | None = None) -> list[dict[str, Any]]:
         if parent is None:
-            rows = self.db.execute("SELECT data FROM entities WHERE env = ? AND kind = ? ORDER BY id", (env, kind))
+            rows = self.db.execute(
+                "SELECT data FROM entities WHERE env = ? AND kind = ? ORDER BY id", (env, kind)
+            )
         else:
             rows = self.db.execute(
-                "SELECT data FROM entities WHERE env = ? AND kind = ? AND parent = ? ORDER BY id", (env, kind, parent)
+                "SELECT data FROM entities WHERE env = ? AND kind = ? AND parent = ? ORDER BY id",
+                (env, kind, parent),
             )
         return [loads(data) for (data,) in rows]
 
@@ -159,11 +165,22 @@ class SqliteStore:
     def put_record(self, env: str, record: StoredRecord) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (env, record.family, record.owner_kind, record.owner, record.id, record.start, record.until,
-             record.created, dumps(record.data)),
-        )  # fmt: skip
+            (
+                env,
+                record.family,
+                record.owner_kind,
+                record.owner,
+                record.id,
+                record.start,
+                record.until,
+                record.created,
+                dumps(record.data),
+            ),
+        )
 
-    def records(self, env: str, family: str, owner_kind: str, owners: list[int] | None = None) -> list[StoredRecord]:
+    def records(
+        self, env: str, family: str, owner_kind: str, owners: list[int] | None = None
+    ) -> list[StoredRecord]:
         sql = "SELECT family, owner_kind, owner, id, start, until, created, data FROM records "
         sql += "WHERE env = ? AND family = ? AND owner_kind = ?"
         params: list[Any] = [env, family, owner_kind]
@@ -186,9 +203,16 @@ class StoredRecord:
     __slots__ = ("created", "data", "family", "id", "owner", "owner_kind", "start", "until")
 
     def __init__(
-        self, family: str, owner_kind: str, owner: int, record_id: int, start: int, until: int | None,
-        created: str, data: dict[str, Any],
-    ) -> None:  # fmt: skip
+        self,
+        family: str,
+        owner_kind: str,
+        owner: int,
+        record_id: int,
+        start: int,
+        until: int | None,
+        created: str,
+        data: dict[str, Any],
+    ) -> None:
         self.family = family
         self.owner_kind = owner_kind
         self.owner = owner
