@@ -47,10 +47,13 @@ def response_schema(service: str) -> etree.XMLSchema:
     root = wsdl_tree(service).getroot()
     schemas = root.findall("wsdl:types/s:schema", NS)
     if len(schemas) < 2:
-        raise AssertionError(f"{service}: expected the service schema and the guid schema, got {len(schemas)}")
+        raise AssertionError(
+            f"{service}: expected the service schema and the guid schema, got {len(schemas)}"
+        )
     with tempfile.TemporaryDirectory(prefix="nmbrs-xsd-") as tmp:
         files = {
-            schema.get("targetNamespace"): Path(tmp) / f"{service}-{n}.xsd" for n, schema in enumerate(schemas)
+            schema.get("targetNamespace"): Path(tmp) / f"{service}-{n}.xsd"
+            for n, schema in enumerate(schemas)
         }
         for schema in schemas:
             # A fresh root declaring every namespace in scope: QName values (type="tns:X") need them.

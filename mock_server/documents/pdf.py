@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -325,6 +326,35 @@ def _payment_or_deduction(amount: Decimal) -> tuple[str, str]:
     return (format_euro(amount), "") if amount >= 0 else ("", format_euro(-amount))
 
 
+@dataclass(frozen=True)
+class PayslipContent:
+    employee_name: str
+    period_label: str
+    lines: Sequence[AmountLine]
+    totals: Sequence[AmountLine]
+    details: Sequence[tuple[str, str]] = ()
+    notes: Sequence[str] = ()
+
+
+def payslips_pdf(
+    company_name: str, slips: Sequence[PayslipContent], *, created: datetime | None = None
+) -> bytes:
+    """Loonstroken, each from a new page: payments under "Betaling", negative amounts under "Inhouding"."""
+    title = f"Loonstroken {company_name}" if len(slips) != 1 else f"Loonstrook {slips[0].period_label}"
+    layout = _Layout(title if len(slips) != 1 else f"{title} - {slips[0].employee_name}")
+    for index, slip in enumerate(slips):
+        if index:
+            layout.columns = ()
+            layout.new_page()
+        layout.heading(company_name, "Loonstrook", slip.period_label)
+        layout.details([("Naam", slip.employee_name), *slip.details])
+        rows = [(description, *_payment_or_deduction(amount)) for description, amount in slip.lines]
+        layout.table(("Omschrijving", "Betaling", "Inhouding"), rows)
+        layout.totals(slip.totals, width=2)
+        layout.notes(slip.notes)
+    return layout.finish(created)
+
+
 def payslip_pdf(
     company_name: str,
     employee_name: str,
@@ -336,15 +366,9 @@ def payslip_pdf(
     notes: Sequence[str] = (),
     created: datetime | None = None,
 ) -> bytes:
-    """A loonstrook: positive amounts in the "Betaling" column, negative ones under "Inhouding"."""
-    layout = _Layout(f"Loonstrook {period_label} - {employee_name}")
-    layout.heading(company_name, "Loonstrook", period_label)
-    layout.details([("Naam", employee_name), *details])
-    rows = [(description, *_payment_or_deduction(amount)) for description, amount in lines]
-    layout.table(("Omschrijving", "Betaling", "Inhouding"), rows)
-    layout.totals(totals, width=2)
-    layout.notes(notes)
-    return layout.finish(created)
+    """A single loonstrook."""
+    slip = PayslipContent(employee_name, period_label, lines, totals, details, notes)
+    return payslips_pdf(company_name, [slip], created=created)
 
 
 def annual_document_pdf(

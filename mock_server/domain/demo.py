@@ -17,7 +17,8 @@ from typing import Any
 from mock_server.domain.backend import Tenant
 from mock_server.domain.dutch_data import DutchDataGenerator, Person, bic_for, domain_for_company, work_email
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
-from mock_server.domain.periods import Period, PeriodType, containing, first_day, next_period, previous_period
+from mock_server.domain.payroll import process_run
+from mock_server.domain.periods import Period, PeriodType, containing, first_day, last_day, previous_period
 from mock_server.storage.sqlite_store import StoredRecord
 
 DEMO_USER = "demo@nmbrs-mock.test"
@@ -36,10 +37,11 @@ WAGE_CODES = {
 
 @dataclass(frozen=True)
 class EnvironmentShape:
-    employees: int = 25
-    period_types: tuple[str, ...] = ("M", "W4")  # one company per entry
-    debtors: int = 1
+    employees: int = 40
+    period_types: tuple[str, ...] = ("M", "W4", "M", "W1")  # one company per entry, spread over the debtors
+    debtors: int = 2
     seed: int = 1
+    sent_declarations_kept_locked: int = 2  # the newest declarations stay "locked" (not yet sent)
 
 
 def demo_spec(name: str = DEMO_DOMAIN, seed: int = 1) -> EnvironmentSpec:
@@ -60,12 +62,28 @@ class Seeder:
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
+        per_debtor = -(-len(self.shape.period_types) // len(debtors))
         companies = [
-            self._company(debtors[n % len(debtors)], n, PeriodType(kind))
+            self._company(debtors[n // per_debtor], n, PeriodType(kind))
             for n, kind in enumerate(self.shape.period_types)
         ]
         for n in range(self.shape.employees):
             self._employee(companies[n % len(companies)], n)
+        for company in companies:
+            self._replay_runs(company)
+
+    def _replay_runs(self, company: Company) -> None:
+        """Process the year's runs up to the current period, as the payroll office did."""
+        target = company.current
+        company.current_year, company.current_period = target.year, 1
+        self.tenant.save(company)
+        while company.current < target:
+            at = datetime.combine(last_day(company.type, company.current), datetime.min.time())
+            process_run(self.tenant, company, at)
+        declarations = self.tenant.records("WageTax", "company", [company.id])
+        for record in declarations[: max(len(declarations) - self.shape.sent_declarations_kept_locked, 0)]:
+            record.data = {**record.data, "Status": "sent", "SentAt": record.data["TijdvakEnd"]}
+            self.tenant.put_record(record)
 
     def _record(
         self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
@@ -111,50 +129,22 @@ class Seeder:
         for model, family in ((1, "WageModel"), (2, "WageModel2")):
             for code, text in WAGE_CODES[model]:
                 self._record(family, "company", company.id, start, {"Code": code, "Description": text})
-        self._runs(company)
+        iban = self.people.iban()
+        self._record(
+            "BankAccount",
+            "company",
+            company.id,
+            start,
+            {
+                "Number": iban,
+                "IBAN": iban,
+                "BIC": _bic(iban),
+                "Description": "Salarisbetalingen",
+                "Name": name,
+                "Type": "Standaard",
+            },
+        )
         return company
-
-    def _runs(self, company: Company) -> None:
-        period = Period(company.current_year, 1)
-        number = 1
-        while period < company.current:
-            run_at = datetime.combine(first_day(company.type, period), datetime.min.time())
-            self._record(
-                "Run",
-                "company",
-                company.id,
-                period,
-                {
-                    "Number": number,
-                    "Year": period.year,
-                    "PeriodStart": period.number,
-                    "PeriodEnd": period.number,
-                    "Description": f"Verloning periode {period.number}",
-                    "RunAt": run_at,
-                    "IsLocked": True,
-                },
-            )
-            self._record(
-                "WageTax",
-                "company",
-                company.id,
-                period,
-                {
-                    "SerialNumber": number,
-                    "PaymentReference": f"{company.wage_tax_number}{period.number:04d}",
-                    "TotalGeneral": 0,
-                    "Period": period.number,
-                    "Year": period.year,
-                    "Status": "sent" if number % 4 else "locked",
-                    "SentAt": run_at,
-                    "TijdvakStart": run_at,
-                    "TijdvakEnd": run_at,
-                    "CorrectionTijdvakStart": None,
-                    "CorrectionTijdvakEnd": None,
-                },
-            )
-            period = next_period(company.type, period)
-            number += 1
 
     def _employee(self, company: Company, index: int) -> None:
         person = self.people.person()

@@ -71,13 +71,3 @@ def insert(call: Call) -> int:
     )
     tenant.save(company)
     return company.id
-
-
-@handles(SERVICE, "Run_GetEmployeesByRunCompany")
-def employees_by_run(call: Call) -> list[dict[str, Any]]:
-    """Lists the employees (id, number) processed in one of the company's runs."""
-    company = call.tenant.company(call.args["CompanyId"])
-    run = call.tenant.entity_data("run", call.args["RunId"])
-    if run is None or run.get("CompanyId") != company.id:
-        return []
-    return [{"EmployeeId": e.id, "EmployeeNumber": e.number} for e in call.tenant.employees(company.id)]

@@ -21,6 +21,7 @@ from mock_server.domain.periods import Period, validate
 from mock_server.services.call import Call
 from mock_server.services.projection import is_id_field, project
 from mock_server.services.shape import Shape, shape_of
+from mock_server.services.validation import validate_values
 from mock_server.storage.sqlite_store import StoredRecord
 
 
@@ -188,21 +189,17 @@ def write(call: Call, shape: Shape) -> Any:
         written = [_write_item(call, shape, item, unprotected) for item in items if item is not None]
         return _write_result(call, shape, written[-1] if written else None)
     owner_id = call.args.get(shape.owner_param) if shape.owner_param else 0
-    data = _payload_data(call, shape)
-    record = _apply(call, shape, owner_id or 0, call.args, data, unprotected)
+    record = _apply(call, shape, owner_id or 0, _payload_data(call, shape), unprotected)
     return _write_result(call, shape, record)
 
 
 def _write_item(call: Call, shape: Shape, item: dict[str, Any], unprotected: bool) -> StoredRecord | None:
+    """One item of a batch: it names its employee, and sometimes its own period (`DaysWorked`)."""
     owner_id = item.get("EmployeeId") or item.get("EmployeeID") or call.args.get(shape.owner_param or "") or 0
-    values = {**call.args, **{k: v for k, v in item.items() if k in ("Period", "Year")}}
     kind = "employee" if ("EmployeeId" in item or "EmployeeID" in item) else shape.owner_kind
-    item_shape = shape if kind == shape.owner_kind else _with_owner(shape, kind)
-    return _apply(call, item_shape, owner_id, values, dict(item), unprotected)
-
-
-def _with_owner(shape: Shape, kind: str) -> Shape:
-    return replace(shape, owner_kind=kind)
+    item_shape = shape if kind == shape.owner_kind else replace(shape, owner_kind=kind)
+    own_period = (item["Year"], item["Period"]) if "Period" in item and "Year" in item else None
+    return _apply(call, item_shape, owner_id, dict(item), unprotected, own_period)
 
 
 def _payload_data(call: Call, shape: Shape) -> dict[str, Any]:
@@ -212,12 +209,30 @@ def _payload_data(call: Call, shape: Shape) -> dict[str, Any]:
     return {name: call.args.get(name) for name in shape.scalars}
 
 
+def _write_period(
+    call: Call, shape: Shape, company: Company | None, own_period: tuple[int, int] | None
+) -> tuple[Period | None, bool]:
+    """The period a write targets, and whether the caller named it (then it is checked)."""
+    if company is None:
+        return None, False
+    if own_period is not None:
+        return validate(company.type, *own_period), True
+    if shape.has_period and "Current" not in shape.verb:
+        return target_period(call, shape, company, call.args), True
+    return company.current, False
+
+
 def _apply(
-    call: Call, shape: Shape, owner_id: int, values: dict[str, Any], data: dict[str, Any], unprotected: bool
+    call: Call,
+    shape: Shape,
+    owner_id: int,
+    data: dict[str, Any],
+    unprotected: bool,
+    own_period: tuple[int, int] | None = None,
 ) -> StoredRecord | None:
     company = resolve_owner(call, shape.owner_kind, owner_id)
-    period = target_period(call, shape, company, values)
-    if company is not None and period is not None and shape.has_period and "Current" not in shape.verb:
+    period, named = _write_period(call, shape, company, own_period)
+    if company is not None and period is not None and named:
         check_protected(call, company, period, unprotected)
     key = key_of(period) if period else 0
     tenant = call.tenant
@@ -232,6 +247,8 @@ def _apply(
         return None
     if verb.startswith("Stop"):
         return _stop(call, shape, records, key)
+    if company is not None:
+        validate_values(call, shape.family, company, data)
     existing = _existing(call, shape, records, data, key)
     if existing is not None:
         existing.data = {**existing.data, **{k: v for k, v in data.items() if v is not None}}
@@ -239,16 +256,8 @@ def _apply(
         return existing
     record_id = tenant.next_id("record", 1000)
     until = key if shape.is_variable else None
-    record = StoredRecord(
-        shape.family,
-        shape.owner_kind,
-        owner_id,
-        record_id,
-        key,
-        until,
-        datetime.now().replace(microsecond=0).isoformat(),
-        data,
-    )
+    created = datetime.now().replace(microsecond=0).isoformat()
+    record = StoredRecord(shape.family, shape.owner_kind, owner_id, record_id, key, until, created, data)
     tenant.put_record(record)
     return record
 

@@ -22,6 +22,7 @@ FAMILY_ALIASES = {
     "SalaryTable2": "SalaryTable",
     "PersonalInfoWithoutBSN": "PersonalInfo",
     "Child": "Children",
+    "DaysVarWorked": "DaysVar",
 }
 READ_VERBS = ("Get", "List")
 

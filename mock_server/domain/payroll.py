@@ -1,0 +1,262 @@
+"""Payroll runs: pay per employee for a period, and processing a run.
+
+Processing a run for a company's current period (what `RunRequest_Insert` asks for) writes a locked
+`Run`, one `Payslip` record per paid employee, a `WageTax` declaration (status `locked`, not yet
+sent) and a handled `RunRequest`, then advances the company's current period (rolling the year over,
+with 53-week years for weekly companies). Writes into the processed period then need UnprotectedMode.
+
+The amounts are illustrative, not Dutch tax law (INFERRED, documented): wage tax is a flat
+`WAGE_TAX_RATE` of the taxable wage, employer premiums flat percentages, and allowances untaxed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from mock_server.domain.backend import Tenant
+from mock_server.domain.model import Company, Employee
+from mock_server.domain.periods import Period, PeriodType, first_day, last_day, next_period
+from mock_server.storage.sqlite_store import StoredRecord
+
+CENT = Decimal("0.01")
+WAGE_TAX_RATE = Decimal("0.3697")
+EMPLOYER_PREMIUMS = {
+    "aof_premium": Decimal("0.0628"),
+    "awf_premium": Decimal("0.0264"),
+    "whk_premium": Decimal("0.0152"),
+    "zvw_levy": Decimal("0.0657"),
+}
+PERIODS_PER_YEAR = {PeriodType.M: 12, PeriodType.W4: 13, PeriodType.W1: 52}
+HOURLY_SALARY_TYPE = 3
+UNTAXED_WAGE_CODES = {120, 121, 200}  # meal, travel and working-from-home allowances
+
+
+@dataclass(frozen=True)
+class PayLine:
+    code: int
+    description: str
+    amount: Decimal  # positive: paid; negative: withheld
+    taxable: bool = True
+
+
+@dataclass(frozen=True)
+class Pay:
+    employee: Employee
+    lines: tuple[PayLine, ...]
+
+    @property
+    def gross(self) -> Decimal:
+        return sum((line.amount for line in self.lines if line.amount > 0 and line.taxable), Decimal(0))
+
+    @property
+    def wage_tax(self) -> Decimal:
+        return -sum((line.amount for line in self.lines if line.code == 9000), Decimal(0))
+
+    @property
+    def net(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+def key_of(period: Period) -> int:
+    return period.year * 100 + period.number
+
+
+def period_of(key: int) -> Period:
+    return Period(key // 100, key % 100)
+
+
+def _valid(records: list[StoredRecord], key: int) -> list[StoredRecord]:
+    return [r for r in records if r.start <= key and (r.until is None or r.until >= key)]
+
+
+def _by_owner(tenant: Tenant, family: str, owners: list[int]) -> dict[int, list[StoredRecord]]:
+    grouped: dict[int, list[StoredRecord]] = {}
+    for record in tenant.records(family, "employee", owners):
+        grouped.setdefault(record.owner, []).append(record)
+    return grouped
+
+
+class PayrollCalculator:
+    """Pay for every employee of a company in one period, from the records valid in it."""
+
+    def __init__(self, tenant: Tenant, company: Company, period: Period) -> None:
+        self.company = company
+        self.period = period
+        self.key = key_of(period)
+        self.employees = tenant.employees(company.id)
+        owners = [e.id for e in self.employees]
+        self.data = {
+            family: _by_owner(tenant, family, owners)
+            for family in (
+                "Contract",
+                "Salary",
+                "HourComponentVar",
+                "HourComponentFixed",
+                "WageComponentVar",
+                "WageComponentFixed",
+            )
+        }
+        self.wage_codes = {
+            r.data.get("Code"): r.data.get("Description") or ""
+            for family in ("WageModel", "WageModel2")
+            for r in tenant.records(family, "company", [company.id])
+        }
+
+    def pays(self) -> list[Pay]:
+        out = []
+        for employee in self.employees:
+            pay = self.pay(employee)
+            if pay is not None:
+                out.append(pay)
+        return out
+
+    def pay(self, employee: Employee) -> Pay | None:
+        """None for an employee without a contract or salary in the period (not paid)."""
+        contracts = _valid(self.data["Contract"].get(employee.id, []), self.key)
+        salaries = _valid(self.data["Salary"].get(employee.id, []), self.key)
+        if not contracts or not salaries:
+            return None
+        salary = salaries[-1].data
+        lines = [*self._wage_lines(employee, salary), *self._component_lines(employee)]
+        taxable = sum((line.amount for line in lines if line.taxable), Decimal(0))
+        tax = (max(taxable, Decimal(0)) * WAGE_TAX_RATE).quantize(CENT, ROUND_HALF_UP)
+        lines.append(PayLine(9000, "Loonheffing", -tax, taxable=False))
+        return Pay(employee, tuple(lines))
+
+    def _wage_lines(self, employee: Employee, salary: dict[str, Any]) -> list[PayLine]:
+        value = Decimal(salary.get("Value") or 0)
+        if salary.get("Type") == HOURLY_SALARY_TYPE:
+            hours = self._hours(employee)
+            return [
+                PayLine(1, f"Uurloon {hours} uur x {value}", (hours * value).quantize(CENT, ROUND_HALF_UP))
+            ]
+        per_period = value * 12 / PERIODS_PER_YEAR[self.company.type]
+        return [PayLine(1, "Salaris", per_period.quantize(CENT, ROUND_HALF_UP))]
+
+    def _hours(self, employee: Employee) -> Decimal:
+        var = [r for r in self.data["HourComponentVar"].get(employee.id, []) if r.start == self.key]
+        fixed = _valid(self.data["HourComponentFixed"].get(employee.id, []), self.key)
+        return sum((Decimal(r.data.get("Hours") or 0) for r in var + fixed), Decimal(0))
+
+    def _component_lines(self, employee: Employee) -> list[PayLine]:
+        var = [r for r in self.data["WageComponentVar"].get(employee.id, []) if r.start == self.key]
+        fixed = _valid(self.data["WageComponentFixed"].get(employee.id, []), self.key)
+        lines = []
+        for record in var + fixed:
+            code = record.data.get("Code") or 0
+            amount = Decimal(record.data.get("Value") or 0).quantize(CENT, ROUND_HALF_UP)
+            description = self.wage_codes.get(code) or f"Looncomponent {code}"
+            lines.append(PayLine(code, description, amount, taxable=code not in UNTAXED_WAGE_CODES))
+        return lines
+
+
+def _put(
+    tenant: Tenant, family: str, kind: str, owner: int, key: int, data: dict[str, Any], at: datetime
+) -> int:
+    record_id = tenant.next_id("record", 1000)
+    tenant.put_record(StoredRecord(family, kind, owner, record_id, key, key, at.isoformat(), data))
+    return record_id
+
+
+def process_run(tenant: Tenant, company: Company, at: datetime) -> int:
+    """Run payroll for the company's current period; return the run id (`RunInfo.ID`)."""
+    period, key = company.current, key_of(company.current)
+    pays = PayrollCalculator(tenant, company, period).pays()
+    runs = [r for r in tenant.records("Run", "company", [company.id]) if r.start // 100 == period.year]
+    start = datetime.combine(first_day(company.type, period), datetime.min.time())
+    end = datetime.combine(last_day(company.type, period), datetime.min.time())
+    run_id = _put(
+        tenant,
+        "Run",
+        "company",
+        company.id,
+        key,
+        {
+            "Number": len(runs) + 1,
+            "Year": period.year,
+            "PeriodStart": period.number,
+            "PeriodEnd": period.number,
+            "Description": f"Verloning {period.year} periode {period.number}",
+            "RunAt": at,
+            "IsLocked": True,
+        },
+        at,
+    )
+    for pay in pays:
+        _put(
+            tenant,
+            "Payslip",
+            "employee",
+            pay.employee.id,
+            key,
+            {
+                "RunId": run_id,
+                "Year": period.year,
+                "Period": period.number,
+                "Gross": pay.gross,
+                "WageTax": pay.wage_tax,
+                "Net": pay.net,
+                "Lines": [
+                    {
+                        "Code": line.code,
+                        "Description": line.description,
+                        "Amount": line.amount,
+                        "Taxable": line.taxable,
+                    }
+                    for line in pay.lines
+                ],
+            },
+            at,
+        )
+    payable = sum((pay.wage_tax + employer_premiums(pay.gross) for pay in pays), Decimal(0))
+    declarations = [
+        r for r in tenant.records("WageTax", "company", [company.id]) if r.start // 100 == period.year
+    ]
+    _put(
+        tenant,
+        "WageTax",
+        "company",
+        company.id,
+        key,
+        {
+            "SerialNumber": len(declarations) + 1,
+            "PaymentReference": f"{company.wage_tax_number or ''}{key}",
+            "TotalGeneral": int(payable),
+            "Period": period.number,
+            "Year": period.year,
+            "Status": "locked",
+            "SentAt": None,
+            "TijdvakStart": start,
+            "TijdvakEnd": end,
+            "CorrectionTijdvakStart": None,
+            "CorrectionTijdvakEnd": None,
+            "RunId": run_id,
+        },
+        at,
+    )
+    _put(
+        tenant,
+        "RunRequest",
+        "company",
+        company.id,
+        key,
+        {"Period": period.number, "Year": period.year, "Status": "Complete", "HandledDate": at},
+        at,
+    )
+    advance(tenant, company)
+    return run_id
+
+
+def employer_premiums(gross: Decimal) -> Decimal:
+    return sum(
+        ((gross * rate).quantize(CENT, ROUND_HALF_UP) for rate in EMPLOYER_PREMIUMS.values()), Decimal(0)
+    )
+
+
+def advance(tenant: Tenant, company: Company) -> None:
+    following = next_period(company.type, company.current)
+    company.current_year, company.current_period = following.year, following.number
+    tenant.save(company)
