@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
 from mock_server.contract import SERVICES
 from mock_server.domain.backend import Backend
-from mock_server.domain.demo import DEMO_DOMAIN, EnvironmentShape, demo_spec, seed_environment
+from mock_server.domain.demo import (
+    DEMO_DOMAIN,
+    EnvironmentSetup,
+    EnvironmentShape,
+    demo_spec,
+    seed_environment,
+)
 from mock_server.settings import MockSettings
 from mock_server.soap.pipeline import Pipeline
 from mock_server.soap.wsgi import SoapApp, StartResponse
@@ -25,18 +31,22 @@ class MockApp:
         settings: MockSettings | None = None,
         demo: EnvironmentShape | None = DEFAULT_DEMO,
         sleep: Callable[[float], None] | None = None,
+        environments: Sequence[EnvironmentSetup] = (),
     ) -> None:
         self.settings = settings or MockSettings()
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
         if demo is not None:
-            self.add_demo_environment(DEMO_DOMAIN, demo)
+            self.add_environment(EnvironmentSetup(demo_spec(DEMO_DOMAIN, demo.seed), demo))
+        for setup in environments:
+            self.add_environment(setup)
         kwargs = {"sleep": sleep} if sleep is not None else {}
         self.pipeline = Pipeline(self.backend, self.settings, **kwargs)
         self.wsgi = SoapApp(self.pipeline, self._index)
 
-    def add_demo_environment(self, name: str, shape: EnvironmentShape) -> None:
-        """Create `name` unless a `--state` file already holds it (then keep its data)."""
-        self.backend.add_environment(demo_spec(name, shape.seed), partial(seed_environment, shape=shape))
+    def add_environment(self, setup: EnvironmentSetup, replace: bool = False) -> None:
+        """Create an environment, unless a `--state` file already holds it (then its data is kept)."""
+        seeder = partial(seed_environment, shape=setup.shape)
+        self.backend.add_environment(setup.spec, seeder, replace=replace)
 
     def _index(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "/") not in ("/", ""):

@@ -44,6 +44,14 @@ class EnvironmentShape:
     sent_declarations_kept_locked: int = 2  # the newest declarations stay "locked" (not yet sent)
 
 
+@dataclass(frozen=True)
+class EnvironmentSetup:
+    """An environment to create: who can log in (`spec`) and what it holds (`shape`)."""
+
+    spec: EnvironmentSpec
+    shape: EnvironmentShape
+
+
 def demo_spec(name: str = DEMO_DOMAIN, seed: int = 1) -> EnvironmentSpec:
     return EnvironmentSpec(name=name, users=[ApiUser(DEMO_USER, DEMO_TOKEN)], seed=seed)
 

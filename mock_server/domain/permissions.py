@@ -27,12 +27,101 @@ class Template:
             raise UnauthorizedOperation(context=f"template {self.name!r} lacks {service}.{operation}")
 
 
-BUILTIN_TEMPLATES: dict[str, Template] = {"full": Template("full", ("*",))}
+def _ops(service: str, *operations: str) -> tuple[str, ...]:
+    return tuple(f"{service}.{operation}" for operation in operations)
+
+
+# Exactly the rights the integration guides in shared/seeds list.
+TIME_TRACKING_EXPORT = _ops(  # TimeChimp (seed 000)
+    "CompanyService", "List_GetAll", "HourModel_GetHourCodes", "HourModel2_GetHourCodes"
+) + _ops(
+    "EmployeeService",
+    "Contract_GetAll_AllEmployeesByCompany",
+    "PersonalInfo_GetAll_AllEmployeesByCompany",
+    "HourComponentVar_Insert_Batch",
+    "DaysVar_Set_Batch",
+    "HourComponentVar_Get",
+)
+FLEXIBLE_PAYROLL = _ops(  # Keeping (seed 002)
+    "CompanyService", "Company_GetCurrentPeriod", "List_GetAll", "Run_GetList", "Run_GetEmployeesByRunCompany"
+) + _ops(
+    "EmployeeService",
+    "DaysFixed_GetCurrent",
+    "DaysFixed_Get",
+    "DaysVarWorked_GetCurrent",
+    "DaysVarWorked_Get",
+    "DaysVar_Set_Batch",
+    "DaysFixed_Set_Batch",
+    "HourComponentVar_GetCurrent",
+    "HourComponentVar_Get",
+    "HourComponentVar_ClearCurrent",
+    "HourComponentVar_Insert_Batch",
+    "List_GetByCompany",
+    "PersonalInfo_GetAll_AllEmployeesByCompany",
+    "Salary_GetAll_AllEmployeesByCompany",
+    "Schedule_GetCurrent",
+    "Schedule_Get",
+)
+# Mijn Kantoor (seed 004) names every `SalaryDocuments_AnnualDocument*` right; the rest of what it fetches
+# (declarations, payslips, SEPA, relation sync) it covers with "admin rights": INFERRED from its feature list.
+PAYROLL_DOCUMENTS = (
+    _ops("CompanyService", "SalaryDocuments_AnnualDocument*")
+    + _ops(
+        "CompanyService",
+        "List_GetAll",
+        "List_GetByDebtor",
+        "Run_GetList",
+        "WageTax_GetList",
+        "WageTax_GetXML",
+        "WageTax_SetSentExternal",
+        "SalaryDocuments_GetAllPayslipsPDFByRunCompany*",
+        "SalaryDocuments_GetEmployeePayslips*",
+        "SalaryDocuments_GetSEPA*",
+        "Company_Insert",
+        "Address_*",
+        "BankAccount_*",
+    )
+    + _ops("DebtorService", "List_GetAll", "List_GetByNumber", "Debtor_Get", "Debtor_Insert", "Debtor_Update")
+)
+# eitje (seed 001) lists no rights; these are the calls its described export needs (INFERRED).
+TIMECARD_EXPORT = _ops(
+    "CompanyService",
+    "List_GetAll",
+    "Company_GetCurrentPeriod",
+    "HourModel_GetHourCodes",
+    "WageModel_GetWageCodes",
+) + _ops(
+    "EmployeeService",
+    "List_GetByCompany",
+    "PersonalInfo_GetAll_AllEmployeesByCompany",
+    "Contract_GetAll_AllEmployeesByCompany",
+    "HourComponentVar_Insert_Batch",
+    "DaysVar_Set_Batch",
+    "WageComponentVar_Insert_Batch",
+)
+
+BUILTIN_TEMPLATES: dict[str, Template] = {
+    template.name: template
+    for template in (
+        Template("full", ("*",)),
+        Template("time-tracking-export", TIME_TRACKING_EXPORT),
+        Template("flexible-payroll", FLEXIBLE_PAYROLL),
+        Template("payroll-documents", PAYROLL_DOCUMENTS),
+        Template("timecard-export", TIMECARD_EXPORT),
+    )
+}
+ALIASES = {
+    "timechimp": "time-tracking-export",
+    "keeping": "flexible-payroll",
+    "mijnkantoor": "payroll-documents",
+    "eitje": "timecard-export",
+}
 
 
 def resolve_template(name: str, user_defined: dict[str, list[str]]) -> Template:
     if name in user_defined:
         return Template(name, tuple(user_defined[name]))
+    name = ALIASES.get(name, name)
     if name in BUILTIN_TEMPLATES:
         return BUILTIN_TEMPLATES[name]
     raise KeyError(f"unknown permission template {name!r}")
