@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mock_server import __version__
 from mock_server.domain.throttle import ThrottleSettings
+from mock_server.scenario import ScenarioError
 from mock_server.settings import MockSettings
 
 DEFAULT_REFERENCE = Path("../shared/reference")
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, ScenarioError) as error:
         print(f"nmbrs-mock: {error}", file=sys.stderr)
         return 2
 
@@ -34,13 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nmbrs-mock {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="start the mock with its demo environment")
+    serve = commands.add_parser("serve", help="start the mock with its demo environment or a scenario")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
     serve.add_argument("--state", metavar="PATH", help="SQLite file that keeps state across restarts")
     serve.add_argument("--no-throttle", action="store_true", help="answer every call at once")
-    serve.add_argument("--employees", type=int, default=25, help="employees in the demo environment")
-    serve.add_argument("--seed", type=int, default=1, help="seed of the demo environment's data")
+    serve.add_argument("--employees", type=int, help="employees in the demo environment (default 25)")
+    serve.add_argument("--seed", type=int, help="seed of the demo environment's data (default 1)")
+    serve.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="FILE",
+        help="serve the environments of a TOML scenario file, no demo",
+    )
     serve.set_defaults(run=_serve)
 
     generate = commands.add_parser(
@@ -68,15 +75,26 @@ def _serve(args: argparse.Namespace) -> int:
 
     from mock_server.app import MockApp
     from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER, EnvironmentShape
+    from mock_server.scenario import load_scenario, summary
     from mock_server.server import listen, make_server
 
-    if args.employees < 0:
+    if args.scenario is not None and (args.employees is not None or args.seed is not None):
+        raise ValueError("--employees and --seed shape the demo environment; set them in the --scenario file")
+    if args.employees is not None and args.employees < 0:
         raise ValueError("--employees must be 0 or more")
     started = time.perf_counter()
     settings = MockSettings(host=args.host, port=args.port, state_path=args.state)
     if args.no_throttle:
         settings = replace(settings, throttle=ThrottleSettings(enabled=False))
-    app = MockApp(settings, EnvironmentShape(employees=args.employees, seed=args.seed))
+    if args.scenario is not None:
+        environments = load_scenario(args.scenario)
+        app = MockApp(settings, demo=None, environments=environments)
+        credentials = "\n".join(summary(environments))
+    else:
+        employees = 25 if args.employees is None else args.employees
+        demo = EnvironmentShape(employees=employees, seed=1 if args.seed is None else args.seed)
+        app = MockApp(settings, demo)
+        credentials = f"  Username: {DEMO_USER}\n  Token:    {DEMO_TOKEN}\n  Domain:   {DEMO_DOMAIN}"
     sock = listen(args.host, args.port)
     host, port = sock.getsockname()[:2]
     server = make_server(app, sock)
@@ -85,7 +103,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"nmbrs-mock {__version__} listening on http://{host}:{port}/soap/v3/ "
         f"(ready in {time.perf_counter() - started:.2f} s)"
     )
-    print(f"  Username: {DEMO_USER}\n  Token:    {DEMO_TOKEN}\n  Domain:   {DEMO_DOMAIN}")
+    print(credentials)
     print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL", flush=True)
     server.serve_forever()
     return 0

@@ -141,6 +141,13 @@ class Backend:
         spec = self.specs[name]
         self.add_environment(spec, self.seeders[name], replace=True)
 
+    def add_user(self, environment: str, user: ApiUser) -> None:
+        """Add (or replace, by username) a login of an environment."""
+        spec = self.specs[environment]
+        spec.users = [u for u in spec.users if u.username.lower() != user.username.lower()] + [user]
+        with self.store.transaction():
+            self.store.put_environment(spec.name, spec.to_dict())
+
     def tenant(self, name: str, user: ApiUser | None = None) -> Tenant:
         return Tenant(self.store, self.specs[name], user)
 

@@ -76,7 +76,7 @@ class Seeder:
             for n, kind in enumerate(self.shape.period_types)
         ]
         for n in range(self.shape.employees):
-            self._employee(companies[n % len(companies)], n)
+            self._employee(companies[n % len(companies)], n // len(companies))
         for company in companies:
             self._replay_runs(company)
 
@@ -154,19 +154,22 @@ class Seeder:
         )
         return company
 
-    def _employee(self, company: Company, index: int) -> None:
+    def _employee(self, company: Company, position: int) -> None:
+        """The `position`-th employee of a company; positions decide the importer edge cases, so every
+        company of ten or more has zero-hour employees, one without a contract, one without a work e-mail
+        and one with a personal-info history."""
         person = self.people.person()
         employee = Employee(
             id=self.tenant.next_id("employee", 100_000),
             company_id=company.id,
-            number=index + 1,
+            number=position + 1,
             display_name=person.full_name,
-            employee_type=5 if index % 5 == 4 else 1,
+            employee_type=5 if position % 4 == 2 else 1,
         )
         self.tenant.save(employee)
         start = (
             previous_period(company.type, company.current)
-            if index % 3
+            if position % 3
             else Period(company.current_year - 1, 1)
         )
         self._record(
@@ -176,14 +179,14 @@ class Seeder:
             start,
             self._personal_info(employee, person, company, start),
         )
-        if index % 7 == 3:  # a later change of personal info: history with two records
+        if position % 7 == 3:  # a later change of personal info: history with two records
             changed = {
                 **self._personal_info(employee, person, company, company.current),
                 "TelephoneWork": "020-5550100",
             }
             self._record("PersonalInfo", "employee", employee.id, company.current, changed)
         zero_hour = employee.employee_type == 5
-        if index % 12 != 11:  # every twelfth employee has no contract (an importer edge case)
+        if position % 6 != 5:  # no contract: an importer edge case
             self._record(
                 "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour)
             )
@@ -193,7 +196,7 @@ class Seeder:
     def _personal_info(
         self, employee: Employee, person: Person, company: Company, start: Period
     ) -> dict[str, Any]:
-        email = None if employee.number % 10 == 9 else work_email(person, domain_for_company(company.name))
+        email = None if employee.number % 5 == 0 else work_email(person, domain_for_company(company.name))
         return {
             "DisplayName": person.full_name,
             "EmployeeNumber": employee.number,

@@ -17,12 +17,14 @@ from typing import Any
 from mock_server.contract.model import Element
 from mock_server.domain.errors import ProtectedPeriod, Unknown
 from mock_server.domain.model import Company
-from mock_server.domain.periods import Period, validate
+from mock_server.domain.periods import Period, first_day, validate
 from mock_server.services.call import Call
 from mock_server.services.projection import is_id_field, project
 from mock_server.services.shape import Shape, shape_of
 from mock_server.services.validation import validate_values
 from mock_server.storage.sqlite_store import StoredRecord
+
+ADDRESSING = frozenset({"EmployeeId", "EmployeeID", "Period", "Year"})  # where a batch item goes, not what
 
 
 def key_of(period: Period) -> int:
@@ -110,19 +112,21 @@ def _select(
 def _output(call: Call, shape: Shape, result: Element, records: list[StoredRecord]) -> Any:
     contract = call.contract
     if contract.kind(result.type) != "complex":
-        return _scalar(records, result.type)
+        return _scalar(records, result.type, shape.family)
     item = contract.complex_types[result.type].array_item
     if item is None:
         if not records:
             return None
         latest = records[-1]
-        return project(contract, result.type, latest.data, latest.id, shape.family)
+        return project(contract, result.type, latest.data, latest, shape.family)
     if contract.kind(item.type) != "complex":
-        return [v for r in records for v in [_scalar([r], item.type)] if v is not None]
-    return [project(contract, item.type, r.data, r.id, shape.family) for r in records]
+        return [v for r in records for v in [_scalar([r], item.type, shape.family)] if v is not None]
+    return [project(contract, item.type, r.data, r, shape.family) for r in records]
 
 
-def _scalar(records: list[StoredRecord], type_name: str) -> Any:
+def _scalar(records: list[StoredRecord], type_name: str, family: str) -> Any:
+    """A single value out of the latest record: the field the family is named after (`Days` for
+    `DaysVar`), else the first value of the wanted type."""
     wanted: tuple[type, ...] = {
         "int": (int,),
         "decimal": (Decimal, int),
@@ -132,7 +136,8 @@ def _scalar(records: list[StoredRecord], type_name: str) -> Any:
         "base64Binary": (bytes,),
     }.get(type_name, (str,))
     for record in reversed(records):
-        for value in record.data.values():
+        named = [v for k, v in record.data.items() if family.startswith(k)]
+        for value in named + list(record.data.values()):
             if isinstance(value, wanted) and not (type_name != "boolean" and isinstance(value, bool)):
                 return value
     return None
@@ -199,7 +204,8 @@ def _write_item(call: Call, shape: Shape, item: dict[str, Any], unprotected: boo
     kind = "employee" if ("EmployeeId" in item or "EmployeeID" in item) else shape.owner_kind
     item_shape = shape if kind == shape.owner_kind else replace(shape, owner_kind=kind)
     own_period = (item["Year"], item["Period"]) if "Period" in item and "Year" in item else None
-    return _apply(call, item_shape, owner_id, dict(item), unprotected, own_period)
+    data = {k: v for k, v in item.items() if k not in ADDRESSING}
+    return _apply(call, item_shape, owner_id, data, unprotected, own_period)
 
 
 def _payload_data(call: Call, shape: Shape) -> dict[str, Any]:
@@ -249,6 +255,8 @@ def _apply(
         return _stop(call, shape, records, key)
     if company is not None:
         validate_values(call, shape.family, company, data)
+        if period is not None and data.get("StartDate", 0) in (None, datetime(1, 1, 1)):
+            data["StartDate"] = datetime.combine(first_day(company.type, period), datetime.min.time())
     existing = _existing(call, shape, records, data, key)
     if existing is not None:
         existing.data = {**existing.data, **{k: v for k, v in data.items() if v is not None}}
@@ -307,5 +315,5 @@ def _write_result(call: Call, shape: Shape, record: StoredRecord | None) -> Any:
     if result.type == "boolean":
         return True
     if call.contract.kind(result.type) == "complex" and record is not None:
-        return project(call.contract, result.type, record.data, record.id, shape.family)
+        return project(call.contract, result.type, record.data, record, shape.family)
     return None

@@ -1,19 +1,24 @@
-"""Stored record data → the dict a contract type expects.
+"""Stored records → the dicts a contract type expects.
 
 The serializer reads a type's fields by name and ignores other keys, so a projection only has to
-fill an empty id field with the record id (under either casing, `Id` or `ID`) and shape nested
-complex values; scalar fields pass through untouched. The plan for each (type, family) is cached.
+fill what the record knows but the data lacks (the record id in an empty id field under either
+casing; StartPeriod, StartYear and CreationDate), convert enum values between name and number
+(`Salary.Type` is an enum, `Salary_V2.Type` an int) and shape nested values. Plans are cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from mock_server.contract.model import ServiceContract
+from mock_server.storage.sqlite_store import StoredRecord
 
 ID_FIELDS = frozenset({"id", "recordid"})
+_EMPTY_DATES = (None, datetime(1, 1, 1))
 
 
 def is_id_field(name: str, family: str) -> bool:
@@ -23,53 +28,91 @@ def is_id_field(name: str, family: str) -> bool:
 
 @dataclass(frozen=True)
 class _Plan:
-    array_item_type: str | None  # set for ArrayOfX types
-    id_fields: tuple[tuple[str, str], ...]  # (name, the other casing)
+    array_item_type: str | None  # set for ArrayOfX types of complex items
+    id_fields: tuple[tuple[str, str, bool], ...]  # (name, the other casing, is decimal)
+    derived: tuple[str, ...]  # StartPeriod, StartYear, CreationDate present in the type
+    enums: tuple[tuple[str, tuple[str, ...]], ...]  # enum fields: an int is the value's position
+    ints_from_enum: tuple[tuple[str, dict[str, int]], ...]  # int fields that may hold an enum name
     nested: tuple[tuple[str, str], ...]  # (name, complex type)
+
+
+def _enum_positions(contract: ServiceContract) -> dict[str, int]:
+    return {value: index for enum in contract.enums.values() for index, value in enumerate(enum.values)}
 
 
 @cache
 def _plan(contract: ServiceContract, type_name: str, family: str) -> _Plan:
-    complex_type = contract.complex_types[type_name]
-    item = complex_type.array_item
+    item = contract.complex_types[type_name].array_item
     if item is not None:
-        return _Plan(item.type if contract.kind(item.type) == "complex" else None, (), ())
+        item_type = item.type if contract.kind(item.type) == "complex" else None
+        return _Plan(item_type, (), (), (), (), ())
     fields = contract.fields_of(type_name)
     ids = tuple(
-        (f.name, f.name.swapcase() if f.name in ("ID", "id") else ("ID" if f.name == "Id" else f.name))
+        (f.name, {"ID": "Id", "Id": "ID"}.get(f.name, f.name), f.type == "decimal")
         for f in fields
-        if f.type == "int" and is_id_field(f.name, family)
+        if f.type in ("int", "decimal") and is_id_field(f.name, family)
     )
+    derived = tuple(f.name for f in fields if f.name in ("StartPeriod", "StartYear", "CreationDate"))
+    enums = tuple((f.name, contract.enums[f.type].values) for f in fields if f.type in contract.enums)
+    positions = _enum_positions(contract)
+    ints = tuple((f.name, positions) for f in fields if f.type == "int" and f.name in ("Type", "SalaryType"))
     nested = tuple((f.name, f.type) for f in fields if contract.kind(f.type) == "complex")
-    return _Plan(None, ids, nested)
+    return _Plan(None, ids, derived, enums, ints, nested)
 
 
-def project(contract: ServiceContract, type_name: str, data: Any, record_id: int, family: str) -> Any:
-    """Shape `data` for `type_name`; the record id fills an empty id field."""
+def project(
+    contract: ServiceContract, type_name: str, data: Any, record: StoredRecord | None, family: str
+) -> Any:
+    """Shape `data` (a record's data, or a nested value of it) for `type_name`."""
     plan = _plan(contract, type_name, family)
     if contract.complex_types[type_name].array_item is not None:
         values = data if isinstance(data, list) else []
         if plan.array_item_type is None:
             return values
-        return [_nested(contract, plan.array_item_type, v, record_id, family) for v in values]
+        return [_nested(contract, plan.array_item_type, v, record, family) for v in values]
     if not isinstance(data, dict):
         return None
     out = dict(data)
-    for name, other in plan.id_fields:
-        if not out.get(name):
-            out[name] = out.get(other) or record_id
+    if record is not None:
+        _fill_from_record(out, plan, record)
+    for name, values in plan.enums:
+        value = out.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[name] = values[value] if 0 <= value < len(values) else values[0]
+    for name, positions in plan.ints_from_enum:
+        value = out.get(name)
+        if isinstance(value, str):
+            out[name] = positions.get(value, 0)
     for name, nested_type in plan.nested:
         value = out.get(name)
         if value is not None:
-            out[name] = _nested(contract, nested_type, value, record_id, family)
+            out[name] = _nested(contract, nested_type, value, None, family)
     return out
 
 
-def _nested(contract: ServiceContract, type_name: str, value: Any, record_id: int, family: str) -> Any:
+def _fill_from_record(out: dict[str, Any], plan: _Plan, record: StoredRecord) -> None:
+    for name, other, decimal in plan.id_fields:
+        if not out.get(name):
+            value = out.get(other) or record.id
+            out[name] = Decimal(value) if decimal else value
+    for name in plan.derived:
+        if out.get(name) not in _EMPTY_DATES and out.get(name) != 0:
+            continue
+        if name == "StartPeriod":
+            out[name] = record.start % 100
+        elif name == "StartYear":
+            out[name] = record.start // 100
+        else:
+            out[name] = datetime.fromisoformat(record.created)
+
+
+def _nested(
+    contract: ServiceContract, type_name: str, value: Any, record: StoredRecord | None, family: str
+) -> Any:
     if value is None:
         return None
     if isinstance(value, list) and contract.complex_types[type_name].array_item is None:
         return None
     if isinstance(value, dict | list):
-        return project(contract, type_name, value, record_id, family)
+        return project(contract, type_name, value, record, family)
     return None
