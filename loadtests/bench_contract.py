@@ -527,6 +527,10 @@ def main(argv: list[str] | None = None) -> int:
         f"nmbrs-mock contract benchmark: {cores()} core(s), Python {figures['machine']['python']}", flush=True
     )
     print(f"  server: {' '.join(serve_command())}", flush=True)
+    if hasattr(os, "getloadavg"):
+        figures["machine"]["loadavg_at_start"] = os.getloadavg()
+        load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        print(f"  load average at start: {load} (other work on the machine skews every figure)", flush=True)
 
     report.title("1. Startup to first answer (spawn -> first HTTP 200 of CompanyService.List_GetAll)")
     startup = run_section("startup", figures, lambda: bench_startup(args.startup_runs))

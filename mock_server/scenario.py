@@ -48,17 +48,10 @@ PERIOD_TYPES = ("M", "W4", "W1")
 DEFAULT_SHAPE = EnvironmentShape()
 SUBDOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
-TOP_KEYS = {"seed": int, "templates": dict, "environments": list}
-ENVIRONMENT_KEYS = {
-    "name": str,
-    "employees": int,
-    "companies": list,
-    "debtors": int,
-    "seed": int,
-    "unsent_declarations": int,
-    "users": list,
-}
-USER_KEYS = {"username": str, "token": str, "template": str, "debtors": list}
+TOP_KEYS: dict[str, type] = {"seed": int, "templates": dict, "environments": list}
+ENVIRONMENT_KEYS: dict[str, type] = {"name": str, "employees": int, "companies": list, "debtors": int}
+ENVIRONMENT_KEYS |= {"seed": int, "unsent_declarations": int, "users": list}
+USER_KEYS: dict[str, type] = {"username": str, "token": str, "template": str, "debtors": list}
 TOML_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array"}
 TOML_TYPES[dict] = "a table"
 
@@ -253,7 +246,7 @@ class _Checker:
         """An array of tables that must hold at least one table."""
         if key not in table:
             self.fail(f"no {header} table: add at least one", path)
-        items = table[key]
+        items: list[dict[str, Any]] = table[key]
         if not items:
             self.fail(f"{key!r} is empty: add at least one {header} table", path, key)
         if not all(isinstance(item, dict) for item in items):
@@ -355,11 +348,8 @@ class _Checker:
         self, data: dict[str, Any], path: KeyPath, debtors: int, templates: dict[str, list[str]]
     ) -> ApiUser:
         self.keys(data, USER_KEYS, path)
-        for key in ("username", "token"):
-            if key not in data:
-                self.fail(f'user without a {key}: add {key} = "..."', path)
-            if not data[key].strip():
-                self.fail(f"empty {key}: a login needs one", path, key)
+        self.credential(data, "username", path)
+        self.credential(data, "token", path)
         template = data.get("template", "full")
         if template not in templates and ALIASES.get(template, template) not in BUILTIN_TEMPLATES:
             known = [*BUILTIN_TEMPLATES, *ALIASES, *templates]
@@ -367,6 +357,16 @@ class _Checker:
             hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
             self.fail(f"unknown template {template!r}; {hint}", path, "template")
         return ApiUser(data["username"], data["token"], template, self.debtor_ids(data, path, debtors))
+
+    def credential(self, data: dict[str, Any], key: str, path: KeyPath) -> None:
+        if key not in data:
+            self.fail(f'user without a {key}: add {key} = "..."', path)
+        value: str = data[key]
+        if not value.strip():
+            self.fail(f"empty {key}: a login needs one", path, key)
+        if value != value.strip():
+            problem = "has spaces around it: the mock strips them from the header, so it would never match"
+            self.fail(f"{key} {value!r} {problem}", path, key)
 
     def debtor_ids(self, data: dict[str, Any], path: KeyPath, debtors: int) -> list[int] | None:
         if "debtors" not in data:
@@ -379,11 +379,8 @@ class _Checker:
         for position in positions:
             if isinstance(position, bool) or not isinstance(position, int) or not 1 <= position <= debtors:
                 line = self.index.value_line(path, "debtors", position)
-                self.fail(
-                    f"debtor position {position!r} is out of range: the environment has debtors 1..{debtors}",
-                    path,
-                    line=line,
-                )
+                problem = f"is not one of 1..{debtors} (the environment's debtors, in order)"
+                self.fail(f"debtor position {position!r} {problem}", path, line=line)
         return sorted(FIRST_DEBTOR_ID + position - 1 for position in set(positions))
 
     def unique_usernames(self, users: list[ApiUser], path: KeyPath) -> None:

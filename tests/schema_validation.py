@@ -67,9 +67,11 @@ def response_schema(service: str) -> etree.XMLSchema:
 
 
 def assert_valid_element(service: str, element: etree._Element) -> None:
-    """Validate one element (e.g. `<OpResponse>`), copied into a document of its own."""
+    """Validate one element (e.g. `<OpResponse>`), copied into a document of its own with every
+    namespace in scope where it stood (`xsi:type="xsd:string"` refers to the envelope's `xsd`)."""
     schema = response_schema(service)
-    document = etree.ElementTree(copy.deepcopy(element))
+    data = etree.tostring(element)  # serializing a sub-element keeps the prefixes declared above it
+    document = etree.ElementTree(etree.fromstring(data))
     if not schema.validate(document):
         errors = "\n".join(f"  line {e.line}: {e.message}" for e in schema.error_log)
         raise AssertionError(

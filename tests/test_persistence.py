@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -194,7 +194,7 @@ class ServedMock:
 
 
 @pytest.fixture
-def serve() -> Iterator[type[ServedMock] | object]:
+def serve() -> Iterator[Callable[[Path], ServedMock]]:
     """Start servers with `serve(state_path)`; every one of them is killed in teardown."""
     started: list[ServedMock] = []
 

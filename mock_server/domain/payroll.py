@@ -30,7 +30,10 @@ EMPLOYER_PREMIUMS = {
     "zvw_levy": Decimal("0.0657"),
 }
 PERIODS_PER_YEAR = {PeriodType.M: 12, PeriodType.W4: 13, PeriodType.W1: 52}
-HOURLY_SALARY_TYPE = 3
+# SalaryType values (by number or name) paid per hour: Bruto_Uurloon and the two Netto_Uurloon types.
+HOURLY_SALARY_TYPES = frozenset(
+    {3, 6, 8, "Bruto_Uurloon", "Netto_Uurloon_excl_looncomp", "Netto_Uurloon_incl_looncomp"}
+)
 UNTAXED_WAGE_CODES = {120, 121, 200}  # meal, travel and working-from-home allowances
 
 
@@ -128,7 +131,7 @@ class PayrollCalculator:
 
     def _wage_lines(self, employee: Employee, salary: dict[str, Any]) -> list[PayLine]:
         value = Decimal(salary.get("Value") or 0)
-        if salary.get("Type") == HOURLY_SALARY_TYPE:
+        if salary.get("Type") in HOURLY_SALARY_TYPES:
             hours = self._hours(employee)
             return [
                 PayLine(1, f"Uurloon {hours} uur x {value}", (hours * value).quantize(CENT, ROUND_HALF_UP))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mock_server.services import company, debtor, employee, payroll  # noqa: F401  (registers the handlers)
+from mock_server.services import company, debtor, employee, employee_records, payroll  # noqa: F401  (registers)
 from mock_server.services.call import Call, Handler, explicit_handler
 from mock_server.services.conventions import handle as by_convention
 

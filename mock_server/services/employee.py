@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from mock_server.domain.model import Employee
-from mock_server.domain.periods import format_period
+from mock_server.domain.periods import containing, format_period
 from mock_server.services.call import Call, handles
+from mock_server.storage.sqlite_store import StoredRecord
 
 SERVICE = "EmployeeService"
 EMPLOYEE_TYPES = {1: "Werknemer", 2: "Stagiair", 3: "DGA", 4: "Uitzendkracht", 5: "Oproepkracht"}
@@ -51,7 +53,7 @@ def employee_types(call: Call) -> list[dict[str, Any]]:
 
 @handles(SERVICE, "Employee_Insert", "Employee_InsertBasedOnDefault")
 def insert(call: Call) -> int:
-    """Creates an employee in a company; returns the new id."""
+    """Creates an employee in a company (personal info, employment and service from the start date)."""
     tenant = call.tenant
     company = tenant.company(call.args["CompanyId"])
     first, last = call.args.get("FirstName") or "", call.args.get("LastName") or ""
@@ -62,4 +64,29 @@ def insert(call: Call) -> int:
         display_name=f"{first} {last}".strip(),
     )
     tenant.save(employee)
+    start = _start_date(call)
+    period = containing(company.type, start.date()) if start.year > 1 else company.current
+    key = period.year * 100 + period.number
+    created = datetime.now().replace(microsecond=0)
+    records = {
+        "PersonalInfo": {
+            "FirstName": first or None,
+            "LastName": last or None,
+            "DisplayName": employee.display_name,
+            "EmployeeNumber": employee.number,
+        },
+        "Employment": {"StartDate": start, "InitialStartDate": start, "EndDate": None},
+        "Service": {"Start": start, "End": None},
+    }
+    for family, data in records.items():
+        record_id = tenant.next_id("record", 1000)
+        tenant.put_record(
+            StoredRecord(family, "employee", employee.id, record_id, key, None, created.isoformat(), data)
+        )
     return employee.id
+
+
+def _start_date(call: Call) -> datetime:
+    employment = call.args.get("employment") or {}
+    value = call.args.get("StartDate") or employment.get("StartDate")
+    return value if isinstance(value, datetime) else datetime.combine(date.today(), datetime.min.time())

@@ -31,9 +31,17 @@ class _Plan:
     array_item_type: str | None  # set for ArrayOfX types of complex items
     id_fields: tuple[tuple[str, str, bool], ...]  # (name, the other casing, is decimal)
     derived: tuple[str, ...]  # StartPeriod, StartYear, CreationDate present in the type
-    enums: tuple[tuple[str, tuple[str, ...]], ...]  # enum fields: an int is the value's position
+    enums: tuple[tuple[str, str], ...]  # (field, enum type): an int is the position of the name
     ints_from_enum: tuple[tuple[str, dict[str, int]], ...]  # int fields that may hold an enum name
     nested: tuple[tuple[str, str], ...]  # (name, complex type)
+
+
+def enum_name(contract: ServiceContract, enum: str, value: Any) -> Any:
+    """An enum value as its name; a number is the position of the name (as .NET numbers enums)."""
+    values = contract.enums[enum].values
+    if isinstance(value, int) and not isinstance(value, bool):
+        return values[value] if 0 <= value < len(values) else values[0]
+    return value
 
 
 def _enum_positions(contract: ServiceContract) -> dict[str, int]:
@@ -53,7 +61,7 @@ def _plan(contract: ServiceContract, type_name: str, family: str) -> _Plan:
         if f.type in ("int", "decimal") and is_id_field(f.name, family)
     )
     derived = tuple(f.name for f in fields if f.name in ("StartPeriod", "StartYear", "CreationDate"))
-    enums = tuple((f.name, contract.enums[f.type].values) for f in fields if f.type in contract.enums)
+    enums = tuple((f.name, f.type) for f in fields if f.type in contract.enums)
     positions = _enum_positions(contract)
     ints = tuple((f.name, positions) for f in fields if f.type == "int" and f.name in ("Type", "SalaryType"))
     nested = tuple((f.name, f.type) for f in fields if contract.kind(f.type) == "complex")
@@ -75,10 +83,8 @@ def project(
     out = dict(data)
     if record is not None:
         _fill_from_record(out, plan, record)
-    for name, values in plan.enums:
-        value = out.get(name)
-        if isinstance(value, int) and not isinstance(value, bool):
-            out[name] = values[value] if 0 <= value < len(values) else values[0]
+    for name, enum in plan.enums:
+        out[name] = enum_name(contract, enum, out.get(name))
     for name, positions in plan.ints_from_enum:
         value = out.get(name)
         if isinstance(value, str):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mock_server.domain.errors import InvalidHourComponent, InvalidWageComponent
+from mock_server.domain.dutch_data import is_valid_iban
+from mock_server.domain.errors import InvalidHourComponent, InvalidWageComponent, NmbrsError
 from mock_server.domain.model import Company
 from mock_server.services.call import Call
 
@@ -30,7 +31,14 @@ def _wage_code(call: Call, company: Company, data: dict[str, Any]) -> None:
         raise InvalidWageComponent(context=f"wage code {code} not in the wage models of company {company.id}")
 
 
+def _iban(call: Call, company: Company, data: dict[str, Any]) -> None:
+    iban = data.get("IBAN")
+    if iban and not is_valid_iban(iban):
+        raise NmbrsError("Invalid BankAccount IBAN", code=2014, context=f"IBAN {iban!r}")
+
+
 VALIDATORS: dict[str, Callable[[Call, Company, dict[str, Any]], None]] = {
+    "BankAccount": _iban,
     "HourComponentVar": _hour_code,
     "HourComponentFixed": _hour_code,
     "WageComponentVar": _wage_code,

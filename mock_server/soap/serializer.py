@@ -34,6 +34,17 @@ _DEFAULTS = {
 }
 
 
+def _default(contract: ServiceContract, element: Element) -> str | None:
+    """What .NET writes for an absent required value type (enums are value types too: their first value)."""
+    if not element.min_occurs:
+        return None
+    if element.type in VALUE_TYPES:
+        return _DEFAULTS[element.type]
+    if element.type in contract.enums:
+        return contract.enums[element.type].values[0]
+    return None
+
+
 class SerializationError(Exception):
     """A handler returned a value the contract cannot carry (a bug in the mock, not the caller)."""
 
@@ -131,10 +142,11 @@ class ResponseWriter:
     def _write_single(self, append: Append, element: Element, value: Any) -> None:
         name = element.name
         if value is None:
+            default = _default(self.contract, element)
             if element.nillable:
                 append(f'<{name} xsi:nil="true" />')
-            elif element.min_occurs and element.type in VALUE_TYPES:
-                append(f"<{name}>{_DEFAULTS[element.type]}</{name}>")
+            elif default is not None:
+                append(f"<{name}>{default}</{name}>")
             return
         kind = self.contract.kind(element.type)
         if kind == "complex":
@@ -185,10 +197,11 @@ def _compile_writer(owner: ResponseWriter, type_name: str) -> Callable[[Append, 
 
 def _field_code(contract: ServiceContract, element: Element, var: str) -> list[str]:
     name = element.name
+    default = _default(contract, element)
     if element.nillable:
         when_none = [f"a('<{name} xsi:nil=\"true\" />')"]
-    elif element.min_occurs and element.type in VALUE_TYPES:
-        when_none = [f"a('<{name}>{_DEFAULTS[element.type]}</{name}>')"]
+    elif default is not None:
+        when_none = [f"a('<{name}>{default}</{name}>')"]
     else:
         when_none = ["pass"]
     kind = contract.kind(element.type)
