@@ -46,7 +46,14 @@ class MockApp:
     def add_environment(self, setup: EnvironmentSetup, replace: bool = False) -> None:
         """Create an environment, unless a `--state` file already holds it (then its data is kept)."""
         seeder = partial(seed_environment, shape=setup.shape)
-        self.backend.add_environment(setup.spec, seeder, replace=replace)
+        self.backend.add_environment(setup.spec, seeder, replace=replace, fingerprint=repr(setup.shape))
+
+    def reset(self, environment: str) -> None:
+        """Re-seed one environment and forget its journal, injected faults and throttle budget."""
+        self.backend.reset(environment)
+        self.pipeline.journal.clear(environment)
+        self.pipeline.faults.clear(environment)
+        self.pipeline.throttle.reset(environment)
 
     def _index(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "/") not in ("/", ""):

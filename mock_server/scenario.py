@@ -23,7 +23,7 @@ The format (a commented example ships as `mock_server/scenarios/example.toml`):
       debtors = [1]                   # optional: the debtors this login sees, by position (default: all)
 
 Debtor positions count from 1 in creation order; the seeder gives the debtor at position n the id
-999 + n (1000, 1001, ...) and the number "1000 + n". Every problem is reported as a `ScenarioError`
+999 + n (1000, 1001, ...) and the same number as a string. Every problem is reported as a `ScenarioError`
 whose message is `<file>:<line>: <problem>`.
 """
 
@@ -38,11 +38,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from mock_server.contract import SERVICES, load_contract
-from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
+from mock_server.domain.demo import FIRST_DEBTOR_ID, EnvironmentSetup, EnvironmentShape
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.permissions import ALIASES, BUILTIN_TEMPLATES
 
-FIRST_DEBTOR_ID = 1000  # the seeder's first debtor id (`Seeder._debtor`)
 MAX_EMPLOYEES = 100_000
 PERIOD_TYPES = ("M", "W4", "W1")
 DEFAULT_SHAPE = EnvironmentShape()

@@ -141,8 +141,8 @@ def test_scenario_is_served_without_the_demo(app):
     assert [debtor.id for debtor in acme.debtors()] == [1000, 1001]  # the debtor positions' convention
     assert [(c.period_type, c.debtor_id) for c in acme.companies()] == [
         ("M", 1000),
-        ("W4", 1000),
-        ("W1", 1001),
+        ("W4", 1001),  # companies go round robin over the debtors
+        ("W1", 1000),
     ]
     assert sum(len(acme.employees(c.id)) for c in acme.companies()) == 9
     other = app.backend.tenant("other-office")
@@ -162,10 +162,10 @@ def test_time_tracking_template_allows_list_and_refuses_the_rest(app):
 
 def test_a_login_restricted_to_one_debtor(app):
     body = _call(app, "client2@acme.test", "client2-token", "CompanyService", "List_GetAll")
-    assert _company_ids(body) == [10002]  # the one company of debtor 2
+    assert _company_ids(body) == [10001]  # the one company of debtor 2 (round robin)
     own = _call(
         app, "client2@acme.test", "client2-token", "CompanyService", "Company_GetCurrentPeriod",
-        "<CompanyId>10002</CompanyId>",
+        "<CompanyId>10001</CompanyId>",
     )  # fmt: skip
     assert _fault(own) is None and b"Company_GetCurrentPeriodResult" in own
     foreign = _call(

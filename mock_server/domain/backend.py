@@ -117,36 +117,49 @@ class Backend:
 
     def __init__(self, store: SqliteStore | None = None) -> None:
         self.store = store or SqliteStore()
-        self.specs: dict[str, EnvironmentSpec] = {
-            name: EnvironmentSpec.from_dict(data) for name, data in self.store.environments().items()
-        }
+        self.specs: dict[str, EnvironmentSpec] = {}  # the environments served in this run
         self.seeders: dict[str, Seeder] = {}
+        self._stored = self.store.environments()  # what a --state file already holds
 
-    def add_environment(self, spec: EnvironmentSpec, seeder: Seeder, replace: bool = False) -> Tenant:
-        """Create (or, with `replace`, re-create) an environment and fill it with `seeder`."""
+    def add_environment(
+        self, spec: EnvironmentSpec, seeder: Seeder, replace: bool = False, fingerprint: str = ""
+    ) -> Tenant:
+        """Serve an environment. It is seeded unless the store already holds it with the same
+        `fingerprint` (what it was seeded from); `replace` always re-seeds it."""
         self.seeders[spec.name] = seeder
+        stored = self._stored.get(spec.name)
+        keep = stored is not None and stored.get("fingerprint", "") == fingerprint and not replace
+        data = {**spec.to_dict(), "fingerprint": fingerprint}
         with self.store.transaction():
-            if spec.name in self.specs and not replace:
-                self.specs[spec.name] = spec
-                self.store.put_environment(spec.name, spec.to_dict())
-                return Tenant(self.store, spec)
-            self.store.drop_environment(spec.name)
-            self.store.put_environment(spec.name, spec.to_dict())
+            if not keep:
+                self.store.drop_environment(spec.name)
+            self.store.put_environment(spec.name, data)
+            self._stored[spec.name] = data
             self.specs[spec.name] = spec
             tenant = Tenant(self.store, spec)
-            seeder(tenant)
+            if not keep:
+                seeder(tenant)
         return tenant
 
     def reset(self, name: str) -> None:
-        spec = self.specs[name]
-        self.add_environment(spec, self.seeders[name], replace=True)
+        """Re-seed one environment; the others are untouched."""
+        if name not in self.specs:
+            raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
+        self.add_environment(
+            self.specs[name],
+            self.seeders[name],
+            replace=True,
+            fingerprint=self._stored[name].get("fingerprint", ""),
+        )
 
     def add_user(self, environment: str, user: ApiUser) -> None:
         """Add (or replace, by username) a login of an environment."""
         spec = self.specs[environment]
         spec.users = [u for u in spec.users if u.username.lower() != user.username.lower()] + [user]
+        data = {**spec.to_dict(), "fingerprint": self._stored.get(environment, {}).get("fingerprint", "")}
         with self.store.transaction():
-            self.store.put_environment(spec.name, spec.to_dict())
+            self.store.put_environment(spec.name, data)
+        self._stored[environment] = data
 
     def tenant(self, name: str, user: ApiUser | None = None) -> Tenant:
         return Tenant(self.store, self.specs[name], user)

@@ -24,6 +24,7 @@ from mock_server.storage.sqlite_store import StoredRecord
 DEMO_USER = "demo@nmbrs-mock.test"
 DEMO_TOKEN = "demo-token"
 DEMO_DOMAIN = "demo"
+FIRST_DEBTOR_ID = 1000  # debtors get 1000, 1001, ... in the order they are created
 DEMO_DATE = date(2026, 11, 16)  # "today" in a seeded environment: fixed, so data is deterministic
 HOUR_CODES = {
     1: [(1, "Gewerkte uren"), (2, "Overuren 125%"), (3, "Ziekte-uren"), (4, "Verlofuren")],
@@ -70,9 +71,8 @@ class Seeder:
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
-        per_debtor = -(-len(self.shape.period_types) // len(debtors))
-        companies = [
-            self._company(debtors[n // per_debtor], n, PeriodType(kind))
+        companies = [  # round robin: no debtor is left without a company
+            self._company(debtors[n % len(debtors)], n, PeriodType(kind))
             for n, kind in enumerate(self.shape.period_types)
         ]
         for n in range(self.shape.employees):
@@ -106,7 +106,9 @@ class Seeder:
 
     def _debtor(self, index: int) -> Debtor:
         debtor = Debtor(
-            self.tenant.next_id("debtor", 1000), f"{1001 + index}", f"Demo Administratiekantoor {index + 1}"
+            self.tenant.next_id("debtor", FIRST_DEBTOR_ID),
+            str(FIRST_DEBTOR_ID + index),
+            f"Demo Administratiekantoor {index + 1}",
         )
         self.tenant.save(debtor)
         return debtor
