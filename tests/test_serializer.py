@@ -117,7 +117,8 @@ def test_a_response_that_cannot_be_written_is_a_500_fault_without_traceback(mock
     ns = "https://api.nmbrs.nl/soap/v3/EmployeeService"
     user = environment.users[0]
     envelope = (
-        f'<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Header><AuthHeaderWithDomain xmlns="{ns}">'
+        '<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/">'
+        f'<Header><AuthHeaderWithDomain xmlns="{ns}">'
         f"<Username>{user.username}</Username><Token>{user.token}</Token></AuthHeaderWithDomain></Header>"
         f'<Body><PersonalInfo_GetCurrent xmlns="{ns}"><EmployeeId>{employee.id}</EmployeeId>'
         "</PersonalInfo_GetCurrent></Body></Envelope>"
