@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
     serve.add_argument("--state", metavar="PATH", help="SQLite file that keeps state across restarts")
     serve.add_argument("--no-throttle", action="store_true", help="answer every call at once")
-    serve.add_argument("--employees", type=int, help="employees in the demo environment (default 25)")
+    serve.add_argument("--employees", type=int, help="employees in the demo environment (default 40)")
     serve.add_argument("--seed", type=int, help="seed of the demo environment's data (default 1)")
     serve.add_argument(
         "--scenario",
@@ -91,8 +91,12 @@ def _serve(args: argparse.Namespace) -> int:
         app = MockApp(settings, demo=None, environments=environments)
         credentials = "\n".join(summary(environments))
     else:
-        employees = 25 if args.employees is None else args.employees
-        demo = EnvironmentShape(employees=employees, seed=1 if args.seed is None else args.seed)
+        demo = EnvironmentShape()
+        demo = replace(
+            demo,
+            employees=demo.employees if args.employees is None else args.employees,
+            seed=demo.seed if args.seed is None else args.seed,
+        )
         app = MockApp(settings, demo)
         credentials = f"  Username: {DEMO_USER}\n  Token:    {DEMO_TOKEN}\n  Domain:   {DEMO_DOMAIN}"
     sock = listen(args.host, args.port)

@@ -388,6 +388,12 @@ def test_payroll_documents(client, as_template):
     assert len(operations) == 15
     for operation in operations:
         assert_pdf(office.company.call(operation, CompanyId=company.ID, RunId=run.ID, Year=year))
+    employee = client.company.Run_GetEmployeesByRunCompany(CompanyId=company.ID, RunId=run.ID, Year=year)[0]
+    assert_pdf(
+        client.employee.SalaryDocuments_GetAnnualStatementPDF(EmployeeID=employee.EmployeeId, intYear=year)
+    )
+    address = office.company.Address_GetCurrent(CompanyId=company.ID)  # relation sync reads the address
+    assert address.Id and address.City and address.CountryISOCode == "NL"
 
 
 def assert_pdf(data: bytes) -> None:

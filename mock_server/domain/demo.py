@@ -139,6 +139,22 @@ class Seeder:
         for model, family in ((1, "WageModel"), (2, "WageModel2")):
             for code, text in WAGE_CODES[model]:
                 self._record(family, "company", company.id, start, {"Code": code, "Description": text})
+        place = self.people.person()
+        self._record(
+            "Address",
+            "company",
+            company.id,
+            start,
+            {
+                "Default": True,
+                "Street": place.street,
+                "HouseNumber": str(place.house_number),
+                "HouseNumberAddition": place.house_number_addition or None,
+                "PostalCode": place.postal_code,
+                "City": place.city,
+                "CountryISOCode": "NL",
+            },
+        )
         iban = self.people.iban()
         self._record(
             "BankAccount",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mock_server.contract.model import Operation, ServiceContract
@@ -20,6 +20,7 @@ class Call:
     args: dict[str, Any]
     tenant: Tenant
     settings: MockSettings
+    cache: dict[Any, Any] = field(default_factory=dict)  # lookups shared by the items of one call
 
     @property
     def service(self) -> str:

@@ -242,8 +242,9 @@ def _apply(
         check_protected(call, company, period, unprotected)
     key = key_of(period) if period else 0
     tenant = call.tenant
-    records = tenant.records(shape.family, shape.owner_kind, [owner_id])
     verb = shape.verb
+    inserting = verb.startswith("Insert")
+    records = [] if inserting else tenant.records(shape.family, shape.owner_kind, [owner_id])
     if verb.startswith("Delete"):
         return _delete(call, shape, records)
     if verb.startswith("Clear"):
@@ -257,7 +258,7 @@ def _apply(
         validate_values(call, shape.family, company, data)
         if period is not None and data.get("StartDate", 0) in (None, datetime(1, 1, 1)):
             data["StartDate"] = datetime.combine(first_day(company.type, period), datetime.min.time())
-    existing = _existing(call, shape, records, data, key)
+    existing = None if inserting else _existing(call, shape, records, data, key)
     if existing is not None:
         existing.data = {**existing.data, **{k: v for k, v in data.items() if v is not None}}
         tenant.put_record(existing)
@@ -273,9 +274,7 @@ def _apply(
 def _existing(
     call: Call, shape: Shape, records: list[StoredRecord], data: dict[str, Any], key: int
 ) -> StoredRecord | None:
-    """The record an Update or Set replaces, if any (Inserts always add)."""
-    if shape.verb.startswith("Insert"):
-        return None
+    """The record an Update or Set replaces, if any."""
     wanted = call.args.get(shape.id_param) if shape.id_param else None
     wanted = wanted or next((v for k, v in data.items() if is_id_field(k, shape.family) and v), None)
     if wanted:

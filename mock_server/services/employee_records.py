@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from mock_server.documents.pdf import annual_document_pdf
 from mock_server.domain.payroll import EMPLOYER_PREMIUMS, HOURLY_SALARY_TYPES, PERIODS_PER_YEAR
 from mock_server.domain.periods import Period, validate
 from mock_server.services.call import Call, handles
@@ -135,3 +136,26 @@ def _composed(employee_id: int, number: int, parts: dict[str, dict[str, Any]]) -
         "HourlyWage": salary.get("Value") if hourly else None,
         "ContractHours": contract.get("HoursPerWeek"),
     }
+
+
+@handles(SERVICE, "SalaryDocuments_GetAnnualStatementPDF")
+def annual_statement(call: Call) -> dict[str, bytes]:
+    """Returns the employee's jaaropgaaf (annual statement) of a year as PDF."""
+    employee = call.tenant.employee(call.args.get("EmployeeID") or 0)
+    company = call.tenant.company(employee.company_id)
+    year = call.args.get("intYear") or company.current_year
+    slips = [r for r in call.tenant.records("Payslip", "employee", [employee.id]) if r.start // 100 == year]
+    totals = [
+        (label, sum((Decimal(r.data.get(field) or 0) for r in slips), Decimal(0)))
+        for label, field in (
+            ("Loon voor de loonheffingen", "Gross"),
+            ("Ingehouden loonheffing", "WageTax"),
+            ("Netto uitbetaald", "Net"),
+        )
+    ]
+    lines = [(f"Periode {r.data.get('Period')}", Decimal(r.data.get("Gross") or 0)) for r in slips]
+    title = f"Jaaropgaaf {year}"
+    pdf = annual_document_pdf(
+        title, company.name, str(year), lines, totals, employee_name=employee.display_name
+    )
+    return {"PDF": pdf}

@@ -12,11 +12,15 @@ from mock_server.services.call import Call
 
 
 def _codes(call: Call, company: Company, families: tuple[str, ...]) -> set[int]:
-    return {
-        record.data.get("Code")
-        for family in families
-        for record in call.tenant.records(family, "company", [company.id])
-    }
+    """The codes of a company's models, read once per call (a batch checks many items)."""
+    key = ("codes", company.id, families)
+    if key not in call.cache:
+        call.cache[key] = {
+            record.data.get("Code")
+            for family in families
+            for record in call.tenant.records(family, "company", [company.id])
+        }
+    return call.cache[key]
 
 
 def _hour_code(call: Call, company: Company, data: dict[str, Any]) -> None:
