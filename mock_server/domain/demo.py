@@ -139,21 +139,12 @@ class Seeder:
         for model, family in ((1, "WageModel"), (2, "WageModel2")):
             for code, text in WAGE_CODES[model]:
                 self._record(family, "company", company.id, start, {"Code": code, "Description": text})
-        place = self.people.person()
         self._record(
             "Address",
             "company",
             company.id,
             start,
-            {
-                "Default": True,
-                "Street": place.street,
-                "HouseNumber": str(place.house_number),
-                "HouseNumberAddition": place.house_number_addition or None,
-                "PostalCode": place.postal_code,
-                "City": place.city,
-                "CountryISOCode": "NL",
-            },
+            {"Default": True, **_address(self.people.person())},
         )
         iban = self.people.iban()
         self._record(
@@ -238,12 +229,7 @@ class Seeder:
             "CreationDate": self.created,
             "StartPeriod": start.number,
             "StartYear": start.year,
-            "Street": person.street,
-            "HouseNumber": str(person.house_number),
-            "HouseNumberAddition": person.house_number_addition or None,
-            "PostalCode": person.postal_code,
-            "City": person.city,
-            "CountryISOCode": "NL",
+            **_address(person),
         }
 
     def _contract(self, start: Period, company: Company, zero_hour: bool) -> dict[str, Any]:
@@ -331,16 +317,7 @@ class Seeder:
             "employee",
             employee.id,
             start,
-            {
-                "Default": True,
-                "Street": person.street,
-                "HouseNumber": str(person.house_number),
-                "HouseNumberAddition": person.house_number_addition or None,
-                "PostalCode": person.postal_code,
-                "City": person.city,
-                "CountryISOCode": "NL",
-                "Type": "HomeAddress",
-            },
+            {"Default": True, **_address(person), "Type": "HomeAddress"},
         )
         self._record(
             "BankAccount",
@@ -357,6 +334,17 @@ class Seeder:
                 "Type": "Standaard",
             },
         )
+
+
+def _address(person: Person) -> dict[str, Any]:
+    return {
+        "Street": person.street,
+        "HouseNumber": str(person.house_number),
+        "HouseNumberAddition": person.house_number_addition or None,
+        "PostalCode": person.postal_code,
+        "City": person.city,
+        "CountryISOCode": "NL",
+    }
 
 
 def _midnight(day: date) -> datetime:
