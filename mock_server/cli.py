@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mock_server import __version__
+from mock_server.domain.periods import PeriodFormat
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.scenario import ScenarioError
 from mock_server.settings import MockSettings
@@ -48,6 +49,33 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="serve the environments of a TOML scenario file, no demo",
     )
+    behaviour = serve.add_argument_group("behaviour (INFERRED Nmbrs facts, see README)")
+    behaviour.add_argument("--throttle-rate", type=float, default=150.0, help="calls/s before delays (150)")
+    behaviour.add_argument(
+        "--throttle-delay", type=float, default=0.5, help="delay in seconds beyond it (0.5)"
+    )
+    behaviour.add_argument(
+        "--throttle-scope",
+        choices=("environment", "user", "global"),
+        default="environment",
+        help="whose calls share one budget (environment)",
+    )
+    behaviour.add_argument(
+        "--legacy-twk-fault",
+        action="store_true",
+        help="writes into a protected period fail with 9999 (2017-era) instead of 2011",
+    )
+    behaviour.add_argument(
+        "--four-weekly-suffix",
+        choices=("W4", "4W"),
+        default="W4",
+        help="period type text of four-weekly periods",
+    )
+    behaviour.add_argument(
+        "--require-soap-action",
+        action="store_true",
+        help="refuse SOAP 1.1 requests without SOAPAction (the .NET default) instead of routing by body",
+    )
     serve.set_defaults(run=_serve)
 
     generate = commands.add_parser(
@@ -83,9 +111,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.employees is not None and args.employees < 0:
         raise ValueError("--employees must be 0 or more")
     started = time.perf_counter()
-    settings = MockSettings(host=args.host, port=args.port, state_path=args.state)
-    if args.no_throttle:
-        settings = replace(settings, throttle=ThrottleSettings(enabled=False))
+    settings = _settings(args)
     if args.scenario is not None:
         environments = load_scenario(args.scenario)
         app = MockApp(settings, demo=None, environments=environments)
@@ -111,6 +137,24 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL", flush=True)
     server.serve_forever()
     return 0
+
+
+def _settings(args: argparse.Namespace) -> MockSettings:
+    throttle = ThrottleSettings(
+        enabled=not args.no_throttle,
+        rate_per_second=args.throttle_rate,
+        delay_seconds=args.throttle_delay,
+        scope=args.throttle_scope,
+    )
+    return MockSettings(
+        host=args.host,
+        port=args.port,
+        state_path=args.state,
+        throttle=throttle,
+        require_soap_action=args.require_soap_action,
+        protected_period_code=9999 if args.legacy_twk_fault else 2011,
+        period_format=PeriodFormat(four_weekly=args.four_weekly_suffix),
+    )
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -139,12 +139,16 @@ class Backend:
             tenant = Tenant(self.store, spec)
             if not keep:
                 seeder(tenant)
+                self.store.snapshot(spec.name)
         return tenant
 
     def reset(self, name: str) -> None:
-        """Re-seed one environment; the others are untouched."""
+        """Put one environment back as it was seeded (a copy of its snapshot); the others are untouched."""
         if name not in self.specs:
             raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
+        with self.store.transaction():
+            if self.store.restore(name):
+                return
         self.add_environment(
             self.specs[name],
             self.seeders[name],

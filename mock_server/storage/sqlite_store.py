@@ -33,7 +33,12 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_owner ON records (env, family, owner_kind, owner, start);
 CREATE TABLE IF NOT EXISTS counters (env TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
     PRIMARY KEY (env, name));
+CREATE TABLE IF NOT EXISTS snapshot_entities AS SELECT * FROM entities WHERE 0;
+CREATE TABLE IF NOT EXISTS snapshot_records AS SELECT * FROM records WHERE 0;
+CREATE TABLE IF NOT EXISTS snapshot_counters AS SELECT * FROM counters WHERE 0;
+CREATE INDEX IF NOT EXISTS snapshot_records_env ON snapshot_records (env);
 """
+DATA_TABLES = ("entities", "records", "counters")
 
 
 def _default(value: Any) -> Any:
@@ -116,11 +121,29 @@ class SqliteStore:
     def environments(self) -> dict[str, dict[str, Any]]:
         return {name: loads(data) for name, data in self.db.execute("SELECT name, data FROM environments")}
 
-    def drop_environment(self, name: str, keep_settings: bool = False) -> None:
-        for table in ("entities", "records", "counters"):
+    def drop_environment(self, name: str) -> None:
+        for table in DATA_TABLES:  # table names are ours, never input
             self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
-        if not keep_settings:
-            self.db.execute("DELETE FROM environments WHERE name = ?", (name,))
+            self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
+        self.db.execute("DELETE FROM environments WHERE name = ?", (name,))
+
+    def snapshot(self, name: str) -> None:
+        """Remember an environment's rows as they are now (after seeding), for `restore`."""
+        for table in DATA_TABLES:
+            self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
+            self.db.execute(f"INSERT INTO snapshot_{table} SELECT * FROM {table} WHERE env = ?", (name,))
+
+    def restore(self, name: str) -> bool:
+        """Put an environment's rows back as snapshotted; False when there is no snapshot."""
+        if (
+            self.db.execute("SELECT 1 FROM snapshot_counters WHERE env = ? LIMIT 1", (name,)).fetchone()
+            is None
+        ):
+            return False
+        for table in DATA_TABLES:
+            self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
+            self.db.execute(f"INSERT INTO {table} SELECT * FROM snapshot_{table} WHERE env = ?", (name,))
+        return True
 
     # -- ids ------------------------------------------------------------------------------------
     def next_id(self, env: str, name: str, start: int = 1) -> int:
