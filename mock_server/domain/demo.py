@@ -68,6 +68,7 @@ class Seeder:
         self.people = DutchDataGenerator(shape.seed)
         self.random = random.Random(shape.seed)
         self.created = datetime.combine(DEMO_DATE, datetime.min.time())
+        self.cost_centers: dict[tuple[int, str], int] = {}  # (company, code) -> record id
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
@@ -95,7 +96,7 @@ class Seeder:
 
     def _record(
         self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
-    ) -> None:
+    ) -> int:
         key = start.year * 100 + start.number
         record_id = self.tenant.next_id("record", 1000)
         self.tenant.put_record(
@@ -103,6 +104,7 @@ class Seeder:
                 family, kind, owner, record_id, key, key if variable else None, self.created.isoformat(), data
             )
         )
+        return record_id
 
     def _debtor(self, index: int) -> Debtor:
         debtor = Debtor(
@@ -146,6 +148,13 @@ class Seeder:
             start,
             {"Default": True, **_address(self.people.person())},
         )
+        for code, text in (("100", "Bediening"), ("200", "Keuken"), ("300", "Administratie")):
+            record_id = self._record(
+                "CostCenter", "company", company.id, start, {"Code": code, "Description": text}
+            )
+            self.cost_centers[(company.id, code)] = record_id
+        for code, text in (("A", "Vestiging Centrum"), ("B", "Vestiging Noord")):
+            self._record("CostUnit", "company", company.id, start, {"Code": code, "Description": text})
         iban = self.people.iban()
         self._record(
             "BankAccount",
@@ -272,6 +281,19 @@ class Seeder:
             employee.id,
             start,
             {"Code": 10 + department[0], "Description": "Medewerker"},
+        )
+        code = str(100 * department[0])
+        cost_center = {
+            "Code": code,
+            "Description": department[1],
+            "Id": self.cost_centers[(company.id, code)],
+        }
+        self._record(
+            "CostCenter",
+            "employee",
+            employee.id,
+            start,
+            {"CostCenter": cost_center, "Percentage": Decimal("100.00"), "Default": True},
         )
 
     def _money(

@@ -17,7 +17,7 @@ from typing import Any
 from mock_server.contract.model import Element
 from mock_server.domain.errors import ProtectedPeriod, Unknown
 from mock_server.domain.model import Company
-from mock_server.domain.periods import Period, first_day, validate
+from mock_server.domain.periods import Period, first_day, previous_period, validate
 from mock_server.services.call import Call
 from mock_server.services.projection import is_id_field, project
 from mock_server.services.shape import Shape, shape_of
@@ -97,7 +97,7 @@ def _select(
         wanted = call.args[shape.id_param]
         matching = [r for r in records if r.id == wanted]
         records = matching or records
-    if shape.verb.startswith("GetAll") or company is None:
+    if (shape.verb.startswith("GetAll") and not shape.has_period) or company is None:
         return records
     if shape.year_param and not shape.period_param:
         year = call.args.get(shape.year_param)
@@ -174,6 +174,8 @@ def _per_employee_read(call: Call, shape: Shape, company_id: int, item: tuple[El
     id_field, records_field = item
     employees = call.tenant.employees(company_id)
     records = call.tenant.records(shape.family, "employee", [e.id for e in employees])
+    if shape.has_period:  # "…ByCompany(CompanyId, Period, Year)": what holds in that period
+        records = _select(call, shape, call.tenant.company(company_id), records)
     by_owner: dict[int, list[StoredRecord]] = {}
     for record in records:
         by_owner.setdefault(record.owner, []).append(record)
@@ -193,9 +195,33 @@ def write(call: Call, shape: Shape) -> Any:
         items = call.args.get(shape.payload.name) or []
         written = [_write_item(call, shape, item, unprotected) for item in items if item is not None]
         return _write_result(call, shape, written[-1] if written else None)
-    owner_id = call.args.get(shape.owner_param) if shape.owner_param else 0
-    record = _apply(call, shape, owner_id or 0, _payload_data(call, shape), unprotected)
+    owner_id = (call.args.get(shape.owner_param) if shape.owner_param else 0) or 0
+    if shape.payload is not None and call.contract.complex_types[shape.payload.type].array_item is not None:
+        return _replace_set(call, shape, owner_id, call.args.get(shape.payload.name) or [], unprotected)
+    record = _apply(call, shape, owner_id, _payload_data(call, shape), unprotected)
     return _write_result(call, shape, record)
+
+
+def _replace_set(call: Call, shape: Shape, owner_id: int, items: list[Any], unprotected: bool) -> Any:
+    """An array for one owner (`CostCenter_UpdateCurrent`): the new set holds from the period on, the
+    previous set ends the period before."""
+    company = resolve_owner(call, shape.owner_kind, owner_id)
+    period, named = _write_period(call, shape, company, None)
+    if company is None or period is None:
+        return None
+    if named:
+        check_protected(call, company, period, unprotected)
+    key, tenant = key_of(period), call.tenant
+    for record in tenant.records(shape.family, shape.owner_kind, [owner_id]):
+        if record.start == key:
+            tenant.delete_record(record.id)
+        elif record.start < key and (record.until is None or record.until >= key):
+            record.until = key_of(previous_period(company.type, period))
+            tenant.put_record(record)
+    records = [
+        _apply(call, replace(shape, verb="Insert"), owner_id, dict(item), True) for item in items if item
+    ]
+    return _write_result(call, shape, records[-1] if records else None)
 
 
 def _write_item(call: Call, shape: Shape, item: dict[str, Any], unprotected: bool) -> StoredRecord | None:
@@ -253,7 +279,7 @@ def _apply(
                 tenant.delete_record(record.id)
         return None
     if verb.startswith("Stop"):
-        return _stop(call, shape, records, key)
+        return _stop(call, shape, records, key, data)
     if company is not None:
         validate_values(call, shape.family, company, data)
         if period is not None and data.get("StartDate", 0) in (None, datetime(1, 1, 1)):
@@ -294,8 +320,12 @@ def _delete(call: Call, shape: Shape, records: list[StoredRecord]) -> StoredReco
     return None
 
 
-def _stop(call: Call, shape: Shape, records: list[StoredRecord], key: int) -> StoredRecord | None:
+def _stop(
+    call: Call, shape: Shape, records: list[StoredRecord], key: int, data: dict[str, Any]
+) -> StoredRecord | None:
+    """End the record named by an id parameter or the payload's id, else every open one."""
     wanted = call.args.get(shape.id_param) if shape.id_param else None
+    wanted = wanted or next((v for k, v in data.items() if is_id_field(k, shape.family) and v), None)
     stopped = None
     for record in records:
         if (wanted is None or record.id == wanted) and record.start <= key and record.until is None:
