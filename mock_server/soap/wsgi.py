@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from html import escape
@@ -11,9 +12,10 @@ from urllib.parse import parse_qs
 from mock_server.contract import SERVICES, load_contract, wsdl_bytes
 from mock_server.contract.wsdl_writer import PLACEHOLDER_ADDRESS
 from mock_server.soap.envelope import version_from_content_type
-from mock_server.soap.faults import CONTENT_TYPES, client_fault, fault_body
+from mock_server.soap.faults import CONTENT_TYPES, client_fault, fault_body, internal_fault
 from mock_server.soap.pipeline import Pipeline
 
+log = logging.getLogger("nmbrs_mock")
 StartResponse = Callable[..., Any]
 ENDPOINT = re.compile(r"^/soap/v3/(?P<service>[A-Za-z]+)\.asmx$", re.IGNORECASE)
 _SERVICE_BY_LOWER = {name.lower(): name for name in SERVICES}
@@ -35,19 +37,35 @@ class SoapApp:
             return self.fallback(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "POST":
-            return self._post(service, environ, start_response)
+            try:
+                return self._post(service, environ, start_response)
+            except Exception:  # never a traceback or a bare server error page: an ASMX fault
+                log.exception("unexpected error reading a request to %s", service)
+                version = version_from_content_type(environ.get("CONTENT_TYPE"))
+                return _reply(
+                    start_response, 500, CONTENT_TYPES[version], fault_body(version, internal_fault())
+                )
         if method in ("GET", "HEAD"):
             return self._get(service, environ, start_response)
         return _reply(start_response, 405, "text/plain; charset=utf-8", b"Method not allowed\n")
 
     def _post(self, service: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         content_type = environ.get("CONTENT_TYPE")
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > self.pipeline.settings.max_request_bytes:
-            version = version_from_content_type(content_type)
+        version = version_from_content_type(content_type)
+        limit = self.pipeline.settings.max_request_bytes
+        declared = (environ.get("CONTENT_LENGTH") or "").strip()
+        if declared and not declared.isdigit():
+            fault = client_fault(f"Bad Content-Length header: {declared[:40]!r}.")
+            return _reply(start_response, 400, CONTENT_TYPES[version], fault_body(version, fault))
+        length = int(declared) if declared else None
+        body = b""
+        if length is None:
+            body = environ["wsgi.input"].read(limit + 1)  # chunked: read at most one byte past the limit
+        elif length <= limit:
+            body = environ["wsgi.input"].read(length)
+        if (length or len(body)) > limit:
             fault = client_fault("Maximum request length exceeded.")
             return _reply(start_response, 413, CONTENT_TYPES[version], fault_body(version, fault))
-        body = environ["wsgi.input"].read(length) if length else b""
         response = self.pipeline.handle(service, body, content_type, environ.get("HTTP_SOAPACTION"))
         return _reply(start_response, response.status, response.content_type, response.body)
 

@@ -1,0 +1,107 @@
+"""Hostile and broken requests: always a SOAP fault naming the problem, never a traceback, nothing changed."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+import requests
+from nmbrs_client import NmbrsCredentials
+from nmbrs_client.raw import envelope, fault_of, http_headers
+
+from mock_server.app import MockApp
+from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER, EnvironmentShape
+from mock_server.domain.throttle import ThrottleSettings
+from mock_server.server import MockServer
+from mock_server.settings import MockSettings
+
+LIMIT = 20_000
+DEMO = NmbrsCredentials(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN)
+
+
+@pytest.fixture(scope="module")
+def small_server() -> Iterator[MockServer]:
+    settings = MockSettings(throttle=ThrottleSettings(enabled=False), max_request_bytes=LIMIT)
+    with MockServer(
+        MockApp(settings, EnvironmentShape(employees=4, period_types=("M",), debtors=1))
+    ) as server:
+        yield server
+
+
+def post(server: MockServer, data: bytes | Iterator[bytes], headers: dict[str, str]) -> requests.Response:
+    return requests.post(server.soap_url("DebtorService"), data=data, headers=headers, timeout=10)
+
+
+def test_an_oversized_request_is_refused(small_server):
+    padding = "x" * (LIMIT + 1)
+    body = envelope("DebtorService", "List_GetByNumber", f"<Number>{padding}</Number>", DEMO)
+    response = post(small_server, body, http_headers("DebtorService", "List_GetByNumber"))
+    assert response.status_code == 413
+    assert fault_of(response.content) == ("soap:Client", "Maximum request length exceeded.")
+
+
+def test_a_chunked_request_is_read_and_answered(small_server):
+    body = envelope("DebtorService", "List_GetAll", "", DEMO)
+    chunks = iter([body[:50], body[50:]])  # requests sends an iterator with Transfer-Encoding: chunked
+    response = post(small_server, chunks, http_headers("DebtorService", "List_GetAll"))
+    assert response.status_code == 200, response.text
+    assert b"<Debtor>" in response.content
+
+
+def test_an_oversized_chunked_request_is_refused(small_server):
+    body = envelope("DebtorService", "List_GetByNumber", f"<Number>{'y' * LIMIT}</Number>", DEMO)
+    response = post(
+        small_server, iter([body[:100], body[100:]]), http_headers("DebtorService", "List_GetByNumber")
+    )
+    assert response.status_code == 413
+
+
+def test_a_malformed_content_length_is_a_fault(small_server):
+    request = (
+        b"POST /soap/v3/DebtorService.asmx HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+        b"Content-Length: 12abc\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection((small_server.host, small_server.port), timeout=10) as sock:
+        sock.sendall(request)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    status = reply.split(b"\r\n", 1)[0]
+    assert status.split()[1] in (b"400", b"500")
+    assert b"Traceback" not in reply
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\xff\xfe\x00<garbage",
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        b"<l>&b;</l>",
+        b"<a>" * 1000 + b"</a>" * 1000,  # deeper than libxml2 accepts without huge_tree
+        b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body/></soap:Envelope>",
+    ],
+    ids=["not-xml", "entity-expansion", "deep-nesting", "empty-body"],
+)
+def test_broken_xml_is_a_client_fault_without_traceback(small_server, payload):
+    response = post(small_server, payload, {"Content-Type": "text/xml; charset=utf-8"})
+    assert response.status_code in (400, 500)
+    code, text = fault_of(response.content)
+    assert code == "soap:Client"
+    assert text and "Traceback" not in response.text and 'File "' not in response.text
+
+
+def test_a_write_in_a_faulted_call_changes_nothing(small_server):
+    bad = envelope(
+        "DebtorService",
+        "Debtor_Insert",
+        "<Debtor><Id>0</Id><Number>X</Number><Name>New</Name></Debtor>",
+        NmbrsCredentials(DEMO_USER, "wrong-token", DEMO_DOMAIN),
+    )
+    post(small_server, bad, http_headers("DebtorService", "Debtor_Insert"))
+    listed = post(
+        small_server,
+        envelope("DebtorService", "List_GetAll", "", DEMO),
+        http_headers("DebtorService", "List_GetAll"),
+    )
+    assert b"<Name>New</Name>" not in listed.content
