@@ -51,6 +51,8 @@ def _convention(shape: Shape) -> str:
     scope = "for that period only" if shape.is_variable else "from that period on"
     if shape.is_batch:
         return f"Writes one {family} record per item, {scope}, all or nothing.{checks}"
+    if shape.replaces_set:
+        return f"Replaces {owner} {family} set from the period on (the previous set ends before it).{checks}"
     actions = (
         ("Delete", f"Deletes {owner} {family} record."),
         ("Clear", f"Removes {owner} {family} records of the period.{checks}"),

@@ -196,7 +196,7 @@ def write(call: Call, shape: Shape) -> Any:
         written = [_write_item(call, shape, item, unprotected) for item in items if item is not None]
         return _write_result(call, shape, written[-1] if written else None)
     owner_id = (call.args.get(shape.owner_param) if shape.owner_param else 0) or 0
-    if shape.payload is not None and call.contract.complex_types[shape.payload.type].array_item is not None:
+    if shape.replaces_set and shape.payload is not None:
         return _replace_set(call, shape, owner_id, call.args.get(shape.payload.name) or [], unprotected)
     record = _apply(call, shape, owner_id, _payload_data(call, shape), unprotected)
     return _write_result(call, shape, record)

@@ -41,6 +41,7 @@ class Shape:
     payload: Element | None  # the complex input (an object, or an ArrayOfX for batches)
     id_param: str | None  # an int parameter naming one record (AddressID, WageComponentId, ...)
     scalars: tuple[str, ...]  # the remaining simple inputs (values to store for Set operations)
+    payload_is_array: bool = False  # an ArrayOfX payload: a batch, or the owner's whole set
 
     @property
     def is_read(self) -> bool:
@@ -54,6 +55,11 @@ class Shape:
     @property
     def is_batch(self) -> bool:
         return "Batch" in self.verb
+
+    @property
+    def replaces_set(self) -> bool:
+        """An array for one owner (`CostCenter_UpdateCurrent`): the owner's whole set from the period on."""
+        return self.payload_is_array and not self.is_batch
 
     @property
     def targets_current(self) -> bool:
@@ -91,6 +97,7 @@ def shape_of(service: str, operation: str) -> Shape:
         payload=payload,
         id_param=id_param,
         scalars=tuple(e.name for e in rest if e.name != id_param),
+        payload_is_array=payload is not None and contract.complex_types[payload.type].array_item is not None,
     )
 
 
