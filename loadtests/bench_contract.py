@@ -38,16 +38,17 @@ from pathlib import Path
 from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as `python loadtests/bench_contract.py` from a checkout
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/bench_contract.py` from a checkout
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from nmbrs_client import NmbrsCredentials, raw  # noqa: E402
 
 from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER  # noqa: E402
 
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
+DEMO = NmbrsCredentials(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN)
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XSD = "http://www.w3.org/2001/XMLSchema"
-NS = "https://api.nmbrs.nl/soap/v3/{service}"
-CONTENT_TYPE = "text/xml; charset=utf-8"
 HOST = "127.0.0.1"
 
 STARTUP_TARGET_S = 2.0
@@ -67,16 +68,6 @@ class BenchError(RuntimeError):
 # SOAP over HTTP
 
 
-def envelope(service: str, operation: str, params: str = "") -> bytes:
-    ns = NS.format(service=service)
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}"><soap:Header>'
-        f'<AuthHeaderWithDomain xmlns="{ns}"><Username>{DEMO_USER}</Username><Token>{DEMO_TOKEN}</Token>'
-        f"<Domain>{DEMO_DOMAIN}</Domain></AuthHeaderWithDomain></soap:Header>"
-        f'<soap:Body><{operation} xmlns="{ns}">{params}</{operation}></soap:Body></soap:Envelope>'
-    ).encode()
-
-
 @dataclass(frozen=True)
 class SoapCall:
     service: str
@@ -89,14 +80,11 @@ class SoapCall:
 
     @property
     def body(self) -> bytes:
-        return envelope(self.service, self.operation, self.params)
+        return raw.envelope(self.service, self.operation, self.params, DEMO)
 
     @property
     def headers(self) -> dict[str, str]:
-        return {
-            "Content-Type": CONTENT_TYPE,
-            "SOAPAction": f'"{NS.format(service=self.service)}/{self.operation}"',
-        }
+        return raw.http_headers(self.service, self.operation)
 
 
 def post(conn: http.client.HTTPConnection, call: SoapCall, body: bytes) -> tuple[int, bytes]:
@@ -136,8 +124,8 @@ class ServerProcess:
         return self
 
     def _drain(self, stream: IO[bytes]) -> None:
-        for raw in iter(stream.readline, b""):
-            self._lines.put(raw.decode("utf-8", "replace").rstrip())
+        for line in iter(stream.readline, b""):
+            self._lines.put(line.decode("utf-8", "replace").rstrip())
         self._lines.put(None)
 
     def wait_for_port(self, timeout: float) -> int:
@@ -330,9 +318,9 @@ def items_from_response(data: bytes) -> list[dict[str, Any]]:
     or None for xsi:nil}]}], in document order."""
     from lxml import etree
 
-    ns = NS.format(service="EmployeeService")
+    ns, s11 = raw.namespace("EmployeeService"), raw.SOAP11_ENV
     root = etree.fromstring(data)
-    result = root.find(f"{{{S11}}}Body/{{{ns}}}{PERSONAL_INFO}Response/{{{ns}}}{PERSONAL_INFO}Result")
+    result = root.find(f"{{{s11}}}Body/{{{ns}}}{PERSONAL_INFO}Response/{{{ns}}}{PERSONAL_INFO}Result")
     if result is None:
         raise BenchError(f"no {PERSONAL_INFO}Result in the answer: {data[:300]!r}")
     nil = f"{{{XSI}}}nil"
@@ -351,7 +339,7 @@ def build_baseline(items: list[dict[str, Any]]) -> bytes:
     """The same response document from plain dicts with bare lxml (SubElement + tostring)."""
     from lxml import etree
 
-    ns = NS.format(service="EmployeeService")
+    ns, s11 = raw.namespace("EmployeeService"), raw.SOAP11_ENV
     tags: dict[str, str] = {}
 
     def tag(name: str) -> str:
@@ -362,8 +350,8 @@ def build_baseline(items: list[dict[str, Any]]) -> bytes:
 
     sub = etree.SubElement
     nil = f"{{{XSI}}}nil"
-    root = etree.Element(f"{{{S11}}}Envelope", nsmap={"soap": S11, "xsi": XSI, "xsd": XSD})
-    body = sub(root, f"{{{S11}}}Body")
+    root = etree.Element(f"{{{s11}}}Envelope", nsmap={"soap": s11, "xsi": XSI, "xsd": XSD})
+    body = sub(root, f"{{{s11}}}Body")
     response = sub(body, tag(f"{PERSONAL_INFO}Response"), nsmap={None: ns})
     result = sub(response, tag(f"{PERSONAL_INFO}Result"))
     names = ("PersonalInfoItem", "EmployeeId", "EmployeePersonalInfos", "PersonalInfo_V2")
@@ -403,10 +391,11 @@ def bench_large(repeats: int) -> dict[str, Any]:
     app = MockApp(MockSettings(throttle=ThrottleSettings(enabled=False)),
                   EnvironmentShape(employees=LARGE_EMPLOYEES, period_types=("M",)))  # fmt: skip
     seed_s = time.perf_counter() - started
-    request = envelope("EmployeeService", PERSONAL_INFO, f"<CompanyID>{FIRST_COMPANY}</CompanyID>")
+    request = raw.envelope("EmployeeService", PERSONAL_INFO, f"<CompanyID>{FIRST_COMPANY}</CompanyID>", DEMO)
+    content_type = raw.CONTENT_TYPES["1.1"]
 
     mock_times, response = timed(
-        lambda: app.pipeline.handle("EmployeeService", request, CONTENT_TYPE, None), repeats
+        lambda: app.pipeline.handle("EmployeeService", request, content_type, None), repeats
     )
     if response.status != 200:
         raise BenchError(f"{PERSONAL_INFO} answered HTTP {response.status}: {response.body[:300]!r}")

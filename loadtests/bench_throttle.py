@@ -49,16 +49,16 @@ import gevent
 from gevent.queue import Empty, Queue
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as `python loadtests/bench_throttle.py` from a checkout
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/bench_throttle.py` from a checkout
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER
 from mock_server.domain.throttle import ThrottleSettings
 
 HOST = "127.0.0.1"
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
-NS = "https://api.nmbrs.nl/soap/v3/{service}"
-CONTENT_TYPE = "text/xml; charset=utf-8"
 SERVICE, OPERATION = "EmployeeService", "HourComponentVar_GetCurrent"
 MARKER = f"<{OPERATION}Response".encode()
 EMPLOYEE_ID = 100_000  # the first employee of a seeded environment (ids per environment)
@@ -121,26 +121,17 @@ class BenchError(RuntimeError):
 @dataclass(frozen=True)
 class Target:
     name: str
-    username: str
-    token: str
-    domain: str
+    credentials: NmbrsCredentials
 
     @property
     def body(self) -> bytes:
-        ns = NS.format(service=SERVICE)
-        return (
-            f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}"><soap:Header>'
-            f'<AuthHeaderWithDomain xmlns="{ns}"><Username>{self.username}</Username>'
-            f"<Token>{self.token}</Token><Domain>{self.domain}</Domain></AuthHeaderWithDomain>"
-            f'</soap:Header><soap:Body><{OPERATION} xmlns="{ns}"><EmployeeId>{EMPLOYEE_ID}</EmployeeId>'
-            f"</{OPERATION}></soap:Body></soap:Envelope>"
-        ).encode()
+        return raw.envelope(SERVICE, OPERATION, f"<EmployeeId>{EMPLOYEE_ID}</EmployeeId>", self.credentials)
 
 
-ENV_A = Target("A (demo)", DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN)
-ENV_B = Target(f"B ({OTHER_NAME})", OTHER_USER, OTHER_TOKEN, OTHER_NAME)
+ENV_A = Target("A (demo)", NmbrsCredentials(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN))
+ENV_B = Target(f"B ({OTHER_NAME})", NmbrsCredentials(OTHER_USER, OTHER_TOKEN, OTHER_NAME))
 PATH = f"/soap/v3/{SERVICE}.asmx"
-HEADERS = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{NS.format(service=SERVICE)}/{OPERATION}"'}
+HEADERS = raw.http_headers(SERVICE, OPERATION)
 
 
 def post(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, bytes]:

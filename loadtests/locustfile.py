@@ -12,56 +12,34 @@ from __future__ import annotations
 import os
 import random
 import re
-from dataclasses import dataclass
 from itertools import cycle, islice
-from xml.sax.saxutils import escape, unescape
 
 from locust import FastHttpUser, between, task
 from lxml import etree
+from nmbrs_client import NmbrsCredentials, raw
 
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-NS = "https://api.nmbrs.nl/soap/v3/{service}"
-CONTENT_TYPE = "text/xml; charset=utf-8"
 BATCH_SIZE = 50
 # A Fault element anywhere in the answer: character data is escaped, so `<Fault` can only be a tag.
 FAULT = re.compile(rb"<(?:[\w.-]+:)?Fault[\s/>]")
 PERIOD = re.compile(r"^(?P<year>\d{4})-(?P<period>\d{1,2})-")
 
 
-@dataclass(frozen=True)
-class Credentials:
-    username: str
-    token: str
-    domain: str
-
-    @classmethod
-    def from_env(cls) -> Credentials:
-        return cls(
-            os.environ.get("NMBRS_USER", "demo@nmbrs-mock.test"),
-            os.environ.get("NMBRS_TOKEN", "demo-token"),
-            os.environ.get("NMBRS_DOMAIN", "demo"),
-        )
-
-
-def envelope(service: str, operation: str, params: str, credentials: Credentials) -> bytes:
-    ns = NS.format(service=service)
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}" xmlns:xsi="{XSI}">'
-        f'<soap:Header><AuthHeaderWithDomain xmlns="{ns}"><Username>{escape(credentials.username)}</Username>'
-        f"<Token>{escape(credentials.token)}</Token><Domain>{escape(credentials.domain)}</Domain>"
-        f"</AuthHeaderWithDomain></soap:Header>"
-        f'<soap:Body><{operation} xmlns="{ns}">{params}</{operation}></soap:Body></soap:Envelope>'
-    ).encode()
+def credentials_from_env() -> NmbrsCredentials:
+    return NmbrsCredentials(
+        os.environ.get("NMBRS_USER", "demo@nmbrs-mock.test"),
+        os.environ.get("NMBRS_TOKEN", "demo-token"),
+        os.environ.get("NMBRS_DOMAIN", "demo"),
+    )
 
 
 def fault_text(body: bytes) -> str:
     """The faultstring (SOAP 1.1) or Reason text (SOAP 1.2) of a fault answer, else its start."""
-    text = body.decode("utf-8", "replace")
-    match = re.search(
-        r"<faultstring>(.*?)</faultstring>|<(?:\w+:)?Text[^>]*>(.*?)</(?:\w+:)?Text>", text, re.S
-    )
-    return unescape(match.group(1) or match.group(2)) if match else text[:200]
+    try:
+        fault = raw.fault_of(body)
+    except etree.XMLSyntaxError:
+        fault = None
+    return fault[1] if fault is not None else body.decode("utf-8", "replace")[:200]
 
 
 def texts(body: bytes, tag: str) -> list[str]:
@@ -76,14 +54,13 @@ class NmbrsUser(FastHttpUser):
     wait_time = between(0.2, 1.0)
 
     def on_start(self) -> None:
-        self.credentials = Credentials.from_env()
+        self.credentials = credentials_from_env()
         self.company_ids: list[int] = []
 
     def soap(self, service: str, operation: str, params: str = "") -> bytes | None:
         """One call; returns the body of a good answer, None after recording a failure."""
-        ns = NS.format(service=service)
-        headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{ns}/{operation}"'}
-        data = envelope(service, operation, params, self.credentials)
+        headers = raw.http_headers(service, operation)
+        data = raw.envelope(service, operation, params, self.credentials)
         with self.client.post(f"/soap/v3/{service}.asmx", data=data, headers=headers,
                               name=f"{service}.{operation}", catch_response=True) as response:  # fmt: skip
             body = response.content or b""
@@ -153,7 +130,8 @@ class TimeTrackingExport(NmbrsUser):
                 f"<Comment>load test</Comment></EmployeeHourComponent>"
             )
         return (
-            f"<HourComponents>{''.join(items)}</HourComponents><Period>{period}</Period><Year>{year}</Year>"
+            f'<HourComponents xmlns:xsi="{XSI}">{"".join(items)}</HourComponents>'
+            f"<Period>{period}</Period><Year>{year}</Year>"
             f"<UnprotectedMode>false</UnprotectedMode>"
         )
 

@@ -17,13 +17,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import requests
 from lxml import etree
+from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.app import MockApp
 from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER, EnvironmentSetup, EnvironmentShape
@@ -33,9 +33,6 @@ from mock_server.server import MockServer
 from mock_server.settings import MockSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
-NS = "https://api.nmbrs.nl/soap/v3/{service}"
-CONTENT_TYPE = "text/xml; charset=utf-8"
 LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)/soap/v3/")
 FIRST_EMPLOYEE = 100_000  # demo ids: debtors from 1000, companies from 10000, employees from 100000
 START_TIMEOUT = 30.0
@@ -44,14 +41,7 @@ START_TIMEOUT = 30.0
 # --- raw SOAP --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Login:
-    username: str
-    token: str
-    domain: str
-
-
-DEMO = Login(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN)
+DEMO = NmbrsCredentials(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN)
 
 
 class SoapFaulted(AssertionError):
@@ -60,25 +50,19 @@ class SoapFaulted(AssertionError):
         super().__init__(f"HTTP {status}: {text}")
 
 
-def soap(base_url: str, login: Login, service: str, operation: str, params: str = "") -> etree._Element:
+def soap(
+    base_url: str, login: NmbrsCredentials, service: str, operation: str, params: str = ""
+) -> etree._Element:
     """Call one operation; return its `<Operation>Result` element (or the response element), or raise
     `SoapFaulted` with the fault string."""
-    ns = NS.format(service=service)
-    data = (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}"><soap:Header>'
-        f'<AuthHeaderWithDomain xmlns="{ns}"><Username>{login.username}</Username>'
-        f"<Token>{login.token}</Token><Domain>{login.domain}</Domain></AuthHeaderWithDomain></soap:Header>"
-        f'<soap:Body><{operation} xmlns="{ns}">{params}</{operation}></soap:Body></soap:Envelope>'
-    ).encode()
-    headers = {"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{ns}/{operation}"'}
+    data = raw.envelope(service, operation, params, login)
+    headers = raw.http_headers(service, operation)
     response = requests.post(f"{base_url}/soap/v3/{service}.asmx", data=data, headers=headers, timeout=30)
-    root = etree.fromstring(response.content)
-    body = root.find(f"{{{S11}}}Body")
-    fault = body.find(f"{{{S11}}}Fault")
+    fault = raw.fault_of(response.content)
     if fault is not None or response.status_code != 200:
-        text = fault.findtext("faultstring") if fault is not None else response.text[:500]
-        raise SoapFaulted(response.status_code, text)
-    answer = body.find(f"{{{ns}}}{operation}Response")
+        raise SoapFaulted(response.status_code, fault[1] if fault is not None else response.text[:500])
+    ns = raw.namespace(service)
+    answer = etree.fromstring(response.content).find(f"{{{raw.SOAP11_ENV}}}Body/{{{ns}}}{operation}Response")
     assert answer is not None, response.text[:500]
     result = answer.find(f"{{{ns}}}{operation}Result")
     return answer if result is None else result
@@ -89,7 +73,7 @@ def _rows(result: etree._Element) -> list[dict[str, str | None]]:
     return [{etree.QName(c).localname: c.text for c in item} for item in result]
 
 
-def insert_hours(base_url: str, login: Login, employee_id: int, code: int, hours: str) -> int:
+def insert_hours(base_url: str, login: NmbrsCredentials, employee_id: int, code: int, hours: str) -> int:
     hour = (
         f"<Hourcomponent><Id>0</Id><HourCode>{code}</HourCode><Hours>{hours}</Hours>"
         "<CostCenterId xsi:nil='true' xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'/>"
@@ -99,7 +83,7 @@ def insert_hours(base_url: str, login: Login, employee_id: int, code: int, hours
     return int(soap(base_url, login, "EmployeeService", "HourComponentVar_InsertCurrent", params).text)
 
 
-def current_hours(base_url: str, login: Login, employee_id: int) -> list[tuple[int, int, Decimal]]:
+def current_hours(base_url: str, login: NmbrsCredentials, employee_id: int) -> list[tuple[int, int, Decimal]]:
     """(Id, HourCode, Hours) of the employee's variable hour components in the current period."""
     params = f"<EmployeeId>{employee_id}</EmployeeId>"
     result = soap(base_url, login, "EmployeeService", "HourComponentVar_GetCurrent", params)
@@ -107,24 +91,24 @@ def current_hours(base_url: str, login: Login, employee_id: int) -> list[tuple[i
 
 
 def hours_in(
-    base_url: str, login: Login, employee_id: int, year: int, period: int
+    base_url: str, login: NmbrsCredentials, employee_id: int, year: int, period: int
 ) -> list[tuple[int, Decimal]]:
     params = f"<EmployeeId>{employee_id}</EmployeeId><Period>{period}</Period><Year>{year}</Year>"
     result = soap(base_url, login, "EmployeeService", "HourComponentVar_Get", params)
     return [(int(r["HourCode"]), Decimal(r["Hours"])) for r in _rows(result)]
 
 
-def debtors(base_url: str, login: Login) -> list[tuple[int, str, str]]:
+def debtors(base_url: str, login: NmbrsCredentials) -> list[tuple[int, str, str]]:
     result = soap(base_url, login, "DebtorService", "List_GetAll")
     return [(int(r["Id"]), r.get("Number") or "", r.get("Name") or "") for r in _rows(result)]
 
 
-def insert_debtor(base_url: str, login: Login, number: str, name: str) -> int:
+def insert_debtor(base_url: str, login: NmbrsCredentials, number: str, name: str) -> int:
     params = f"<Debtor><Id>0</Id><Number>{number}</Number><Name>{name}</Name></Debtor>"
     return int(soap(base_url, login, "DebtorService", "Debtor_Insert", params).text)
 
 
-def employee_ids(base_url: str, login: Login, debtor_id: int) -> list[int]:
+def employee_ids(base_url: str, login: NmbrsCredentials, debtor_id: int) -> list[int]:
     result = soap(base_url, login, "EmployeeService", "List_GetByDebtor", f"<DebtorId>{debtor_id}</DebtorId>")
     return [int(r["Id"]) for r in _rows(result)]
 
@@ -155,8 +139,8 @@ class ServedMock:
 
     def _drain(self) -> None:
         assert self.process.stdout is not None
-        for raw in iter(self.process.stdout.readline, b""):
-            self._lines.put(raw.decode("utf-8", "replace"))
+        for line in iter(self.process.stdout.readline, b""):
+            self._lines.put(line.decode("utf-8", "replace"))
         self._lines.put(None)
 
     def _wait_for_url(self) -> str:
@@ -259,8 +243,8 @@ def test_an_acknowledged_write_survives_kill_9(serve, tmp_path):
 # --- per-environment reset -------------------------------------------------------------------------
 
 
-def _login(name: str) -> Login:
-    return Login(f"user@{name}.test", f"token-{name}", name)
+def _login(name: str) -> NmbrsCredentials:
+    return NmbrsCredentials(f"user@{name}.test", f"token-{name}", name)
 
 
 def _setup(name: str, employees: int, seed: int) -> EnvironmentSetup:
@@ -277,7 +261,7 @@ def two_environments() -> Iterator[tuple[MockApp, MockServer]]:
         yield app, server
 
 
-def _snapshot(url: str, login: Login) -> tuple[object, ...]:
+def _snapshot(url: str, login: NmbrsCredentials) -> tuple[object, ...]:
     seeded = debtors(url, login)
     return (seeded, employee_ids(url, login, seeded[0][0]), current_hours(url, login, FIRST_EMPLOYEE))
 
@@ -353,7 +337,7 @@ def _batch(items: list[tuple[int, int, str]], year: int, period: int) -> str:
 )
 def test_a_batch_that_faults_changes_nothing(mock_server, mock_app, environment, last, code):
     url, spec = mock_server.url, environment
-    login = Login(spec.users[0].username, spec.users[0].token, spec.name)
+    login = NmbrsCredentials(spec.users[0].username, spec.users[0].token, spec.name)
     tenant = mock_app.backend.tenant(spec.name)
     company = tenant.company(tenant.employee(FIRST_EMPLOYEE).company_id)
     year, period = company.current.year, company.current.number

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 from lxml import etree
+from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.app import MockApp
 from mock_server.domain.throttle import ThrottleSettings
@@ -21,9 +22,6 @@ from mock_server.scenarios import EXAMPLE
 from mock_server.settings import MockSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
-NS = "https://api.nmbrs.nl/soap/v3/{service}"
-CONTENT_TYPE = "text/xml; charset=utf-8"
 FAULT_1002 = "Server was unable to process request. ---> 1002: Unauthorized access"
 FAULT_1003 = "Server was unable to process request. ---> 1003: Unauthorized access"
 
@@ -116,22 +114,18 @@ def app() -> MockApp:
 
 
 def _call(app: MockApp, username: str, token: str, service: str, operation: str, params: str = "") -> bytes:
-    ns = NS.format(service=service)
-    body = (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}"><soap:Header>'
-        f'<AuthHeaderWithDomain xmlns="{ns}"><Username>{username}</Username><Token>{token}</Token>'
-        f"<Domain>acme</Domain></AuthHeaderWithDomain></soap:Header>"
-        f'<soap:Body><{operation} xmlns="{ns}">{params}</{operation}></soap:Body></soap:Envelope>'
-    ).encode()
-    return app.pipeline.handle(service, body, CONTENT_TYPE, f'"{ns}/{operation}"').body
+    body = raw.envelope(service, operation, params, NmbrsCredentials(username, token, "acme"))
+    headers = raw.http_headers(service, operation)
+    return app.pipeline.handle(service, body, headers["Content-Type"], headers["SOAPAction"]).body
 
 
 def _fault(body: bytes) -> str | None:
-    return etree.fromstring(body).findtext(f"{{{S11}}}Body/{{{S11}}}Fault/faultstring")
+    fault = raw.fault_of(body)
+    return None if fault is None else fault[1]
 
 
 def _company_ids(body: bytes) -> list[int]:
-    ns = NS.format(service="CompanyService")
+    ns = raw.namespace("CompanyService")
     return [int(element.text) for element in etree.fromstring(body).iter(f"{{{ns}}}ID")]
 
 
@@ -486,16 +480,11 @@ def test_cli_serves_a_scenario_and_lists_its_logins(tmp_path):
         assert "Username: timechimp@acme.test  Token: tc-token  Template: timechimp" in banner
         assert "demo@nmbrs-mock.test" not in banner
         url = re.search(r"listening on (http://[\d.]+:\d+)/soap/v3/", banner)[1]
-        ns = NS.format(service="CompanyService")
-        envelope = (
-            f'<soap:Envelope xmlns:soap="{S11}"><soap:Header><AuthHeaderWithDomain xmlns="{ns}">'
-            "<Username>timechimp@acme.test</Username><Token>tc-token</Token><Domain>acme</Domain>"
-            f'</AuthHeaderWithDomain></soap:Header><soap:Body><List_GetAll xmlns="{ns}"/></soap:Body>'
-            "</soap:Envelope>"
-        )
+        timechimp = NmbrsCredentials("timechimp@acme.test", "tc-token", "acme")
         response = requests.post(
-            f"{url}/soap/v3/CompanyService.asmx", data=envelope.encode(), timeout=10,
-            headers={"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{ns}/List_GetAll"'},
+            f"{url}/soap/v3/CompanyService.asmx", timeout=10,
+            data=raw.envelope("CompanyService", "List_GetAll", credentials=timechimp),
+            headers=raw.http_headers("CompanyService", "List_GetAll"),
         )  # fmt: skip
         assert response.status_code == 200 and _company_ids(response.content) == [10000, 10001, 10002]
     finally:

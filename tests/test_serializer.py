@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from lxml import etree
+from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.contract import load_contract
 from mock_server.soap.serializer import (
@@ -114,16 +115,14 @@ def test_a_response_that_cannot_be_written_is_a_500_fault_without_traceback(mock
                 {"FirstName": "bell\x07"},
             )
         )
-    ns = "https://api.nmbrs.nl/soap/v3/EmployeeService"
     user = environment.users[0]
-    envelope = (
-        '<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/">'
-        f'<Header><AuthHeaderWithDomain xmlns="{ns}">'
-        f"<Username>{user.username}</Username><Token>{user.token}</Token></AuthHeaderWithDomain></Header>"
-        f'<Body><PersonalInfo_GetCurrent xmlns="{ns}"><EmployeeId>{employee.id}</EmployeeId>'
-        "</PersonalInfo_GetCurrent></Body></Envelope>"
-    ).encode()
-    response = mock_app.pipeline.handle("EmployeeService", envelope, "text/xml; charset=utf-8", None)
+    envelope = raw.envelope(
+        "EmployeeService",
+        "PersonalInfo_GetCurrent",
+        f"<EmployeeId>{employee.id}</EmployeeId>",
+        NmbrsCredentials(user.username, user.token),
+    )
+    response = mock_app.pipeline.handle("EmployeeService", envelope, raw.CONTENT_TYPES["1.1"], None)
     assert response.status == 500
     assert (
         b"<faultstring>Server was unable to process request. ---&gt; 9999: Unkown</faultstring>"

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.app import MockApp
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.throttle import Scope, Throttle, ThrottleSettings
 from mock_server.settings import MockSettings
+from mock_server.soap.pipeline import SoapResponse
 
-NS = "https://api.nmbrs.nl/soap/v3/CompanyService"
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
-CONTENT_TYPE = "text/xml; charset=utf-8"
+HEADERS = raw.http_headers("CompanyService", "List_GetAll")
 RATE, DELAY = 5, 0.2
 
 
@@ -30,18 +30,22 @@ class RecordingSleep:
         self.calls.append(seconds)
 
 
+def _login(name: str) -> NmbrsCredentials:
+    return NmbrsCredentials(f"user@{name}.test", f"token-{name}", name)
+
+
 def _setup(name: str) -> EnvironmentSetup:
-    spec = EnvironmentSpec(name, [ApiUser(f"user@{name}.test", f"token-{name}")])
+    login = _login(name)
+    spec = EnvironmentSpec(name, [ApiUser(login.username, login.token)])
     return EnvironmentSetup(spec, EnvironmentShape(employees=2))
 
 
 def _request(name: str) -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}"><soap:Header>'
-        f'<AuthHeaderWithDomain xmlns="{NS}"><Username>user@{name}.test</Username>'
-        f"<Token>token-{name}</Token><Domain>{name}</Domain></AuthHeaderWithDomain></soap:Header>"
-        f'<soap:Body><List_GetAll xmlns="{NS}"/></soap:Body></soap:Envelope>'
-    ).encode()
+    return raw.envelope("CompanyService", "List_GetAll", credentials=_login(name))
+
+
+def _handle(app: MockApp, body: bytes) -> SoapResponse:
+    return app.pipeline.handle("CompanyService", body, HEADERS["Content-Type"], HEADERS["SOAPAction"])
 
 
 def _app(scope: Scope) -> tuple[MockApp, RecordingSleep]:
@@ -56,7 +60,7 @@ def _app(scope: Scope) -> tuple[MockApp, RecordingSleep]:
 def _call(app: MockApp, sleep: RecordingSleep, name: str) -> float:
     """One List_GetAll for environment `name`; the seconds the pipeline slept for it."""
     before = len(sleep.calls)
-    response = app.pipeline.handle("CompanyService", _request(name), CONTENT_TYPE, f'"{NS}/List_GetAll"')
+    response = _handle(app, _request(name))
     assert response.status == 200, response.body[:500]
     assert b"<List_GetAllResult>" in response.body
     slept = sleep.calls[before:]
@@ -109,7 +113,7 @@ def test_disabled_throttle_never_sleeps(scope):
     settings = MockSettings(throttle=ThrottleSettings(enabled=False, rate_per_second=1, scope=scope))
     app = MockApp(settings, demo=None, sleep=sleep, environments=[_setup("a")])
     for _ in range(5):
-        app.pipeline.handle("CompanyService", _request("a"), CONTENT_TYPE, f'"{NS}/List_GetAll"')
+        _handle(app, _request("a"))
     assert sleep.calls == []
     assert [e.delayed_ms for e in app.pipeline.journal.entries("a")] == [0.0] * 5
 
@@ -119,7 +123,7 @@ def test_a_faulted_call_is_not_throttled_before_authentication():
     app, sleep = _app("environment")
     bad = _request("a").replace(b"token-a", b"wrong")
     for _ in range(10):
-        response = app.pipeline.handle("CompanyService", bad, CONTENT_TYPE, f'"{NS}/List_GetAll"')
+        response = _handle(app, bad)
         assert response.status == 500 and b"1001: Invalid Authentication" in response.body
     assert sleep.calls == []
     assert [_call(app, sleep, "a") for _ in range(RATE)] == [0.0] * RATE

@@ -3,36 +3,24 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 import requests
 from lxml import etree
+from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.domain.model import EnvironmentSpec
 from mock_server.server import MockServer
 
-S11 = "http://schemas.xmlsoap.org/soap/envelope/"
-S12 = "http://www.w3.org/2003/05/soap-envelope"
-NS = "https://api.nmbrs.nl/soap/v3/{service}"
-CT = {"1.1": "text/xml; charset=utf-8", "1.2": "application/soap+xml; charset=utf-8"}
+S11, S12, CT = raw.SOAP11_ENV, raw.SOAP12_ENV, raw.CONTENT_TYPES
+ENV = {"1.1": S11, "1.2": S12}
 
 
-def envelope(version: str, service: str, body: str, header: str | None) -> bytes:
-    env = S11 if version == "1.1" else S12
-    head = f"<soap:Header>{header}</soap:Header>" if header is not None else ""
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{env}">{head}'
-        f"<soap:Body>{body}</soap:Body></soap:Envelope>"
-    ).encode()
-
-
-def auth(service: str, spec: EnvironmentSpec, token: str | None = None, domain: str | None = "") -> str:
+def credentials(spec: EnvironmentSpec, **changes: str | None) -> NmbrsCredentials:
+    """The environment's login, with `token` or `domain` changed (domain None: no Domain element)."""
     user = spec.users[0]
-    domain_xml = "" if domain is None else f"<Domain>{domain or spec.name}</Domain>"
-    return (
-        f'<AuthHeaderWithDomain xmlns="{NS.format(service=service)}"><Username>{user.username}</Username>'
-        f"<Token>{user.token if token is None else token}</Token>{domain_xml}</AuthHeaderWithDomain>"
-    )
+    return replace(NmbrsCredentials(user.username, user.token, spec.name), **changes)
 
 
 def post(
@@ -51,26 +39,19 @@ def call(
     op: str,
     params: str = "",
     version: str = "1.1",
-    **auth_kwargs: str | None,
+    **changes: str | None,
 ) -> requests.Response:
-    body = f'<{op} xmlns="{NS.format(service=service)}">{params}</{op}>'
-    data = envelope(version, service, body, auth(service, spec, **auth_kwargs))
-    action = f'"{NS.format(service=service)}/{op}"' if version == "1.1" else None
-    content_type = (
-        CT[version] if version == "1.1" else f'{CT["1.2"]}; action="{NS.format(service=service)}/{op}"'
-    )
-    return post(server, service, data, content_type, action)
+    data = raw.envelope(service, op, params, credentials(spec, **changes), version)
+    headers = raw.http_headers(service, op, version)
+    return requests.post(server.soap_url(service), data=data, headers=headers, timeout=10)
 
 
-def fault_of(response: requests.Response, version: str) -> tuple[str, str, etree._Element]:
-    root = etree.fromstring(response.content)
-    env = S11 if version == "1.1" else S12
-    fault = root.find(f"{{{env}}}Body/{{{env}}}Fault")
+def fault_of(response: requests.Response, version: str = "1.1") -> tuple[str, str]:
+    """(code, text) of the fault in a SOAP `version` answer."""
+    assert etree.fromstring(response.content).tag == f"{{{ENV[version]}}}Envelope", response.text
+    fault = raw.fault_of(response.content)
     assert fault is not None, response.text
-    if version == "1.1":
-        return fault.findtext("faultcode"), fault.findtext("faultstring"), fault
-    code = fault.findtext(f"{{{S12}}}Code/{{{S12}}}Value")
-    return code, fault.findtext(f"{{{S12}}}Reason/{{{S12}}}Text"), fault
+    return fault
 
 
 @pytest.mark.parametrize("version", ["1.1", "1.2"])
@@ -81,7 +62,8 @@ def test_bad_credentials_give_exact_1001_fault(mock_server, environment, version
     response = call(mock_server, environment, "CompanyService", "List_GetAll", version=version, **variant)
     assert response.status_code == 500
     assert response.headers["Content-Type"] == CT[version]
-    code, text, fault = fault_of(response, version)
+    code, text = fault_of(response, version)
+    fault = etree.fromstring(response.content).find(f"{{{ENV[version]}}}Body/{{{ENV[version]}}}Fault")
     assert text == "Server was unable to process request. ---> 1001: Invalid Authentication"
     if version == "1.1":
         assert code == "soap:Server"
@@ -99,9 +81,12 @@ def test_bad_credentials_give_exact_1001_fault(mock_server, environment, version
 @pytest.mark.parametrize("version", ["1.1", "1.2"])
 def test_missing_header_is_1001(mock_server, environment, version):
     service = "EmployeeService"
-    body = f'<EmployeeType_GetList xmlns="{NS.format(service=service)}" />'
-    action = f"{NS.format(service=service)}/EmployeeType_GetList"
-    response = post(mock_server, service, envelope(version, service, body, None), CT[version], action)
+    data = (
+        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{ENV[version]}">'
+        f'<soap:Body><EmployeeType_GetList xmlns="{raw.namespace(service)}" /></soap:Body></soap:Envelope>'
+    ).encode()
+    action = raw.soap_action(service, "EmployeeType_GetList")
+    response = post(mock_server, service, data, CT[version], action)
     assert response.status_code == 500
     assert fault_of(response, version)[1].endswith("---> 1001: Invalid Authentication")
 
@@ -112,15 +97,23 @@ def test_domain_is_optional(mock_server, environment):
     assert b"<Company>" in response.content
 
 
+def list_get_all_by_hand(spec: EnvironmentSpec) -> bytes:
+    """A CompanyService List_GetAll request written out, for the tests of what SOAPAction may say."""
+    ns, user = raw.namespace("CompanyService"), spec.users[0]
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="{S11}"><soap:Header>'
+        f'<AuthHeaderWithDomain xmlns="{ns}"><Username>{user.username}</Username><Token>{user.token}</Token>'
+        f"<Domain>{spec.name}</Domain></AuthHeaderWithDomain></soap:Header>"
+        f'<soap:Body><List_GetAll xmlns="{ns}"/></soap:Body></soap:Envelope>'
+    ).encode()
+
+
 def test_unknown_soapaction_is_a_client_fault(mock_server, environment):
     service = "CompanyService"
-    data = envelope(
-        "1.1", service, f'<List_GetAll xmlns="{NS.format(service=service)}"/>', auth(service, environment)
-    )
-    action = f"{NS.format(service=service)}/No_Such_Operation"
-    response = post(mock_server, service, data, CT["1.1"], action)
+    action = raw.soap_action(service, "No_Such_Operation")
+    response = post(mock_server, service, list_get_all_by_hand(environment), CT["1.1"], action)
     assert response.status_code == 500
-    code, text, _ = fault_of(response, "1.1")
+    code, text = fault_of(response)
     assert code == "soap:Client"
     assert text == f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
 
@@ -128,11 +121,9 @@ def test_unknown_soapaction_is_a_client_fault(mock_server, environment):
 @pytest.mark.parametrize("quote", ['"', ""])
 def test_quoted_and_unquoted_soapaction(mock_server, environment, quote):
     service = "CompanyService"
-    data = envelope(
-        "1.1", service, f'<List_GetAll xmlns="{NS.format(service=service)}"/>', auth(service, environment)
-    )
+    data = raw.envelope(service, "List_GetAll", credentials=credentials(environment))
     response = post(
-        mock_server, service, data, CT["1.1"], f"{quote}{NS.format(service=service)}/List_GetAll{quote}"
+        mock_server, service, data, CT["1.1"], f"{quote}{raw.soap_action(service, 'List_GetAll')}{quote}"
     )
     assert response.status_code == 200, response.text
     assert b"<List_GetAllResult>" in response.content
@@ -140,9 +131,7 @@ def test_quoted_and_unquoted_soapaction(mock_server, environment, quote):
 
 def test_soap11_without_soapaction_routes_by_body(mock_server, environment):
     service = "CompanyService"
-    data = envelope(
-        "1.1", service, f'<List_GetAll xmlns="{NS.format(service=service)}"/>', auth(service, environment)
-    )
+    data = raw.envelope(service, "List_GetAll", credentials=credentials(environment))
     assert post(mock_server, service, data, CT["1.1"], None).status_code == 200
 
 
@@ -153,16 +142,15 @@ def test_soap12_with_only_the_action_parameter(mock_server, environment):
     root = etree.fromstring(response.content)
     assert root.tag == f"{{{S12}}}Envelope"
     assert (
-        root.find(f"{{{S12}}}Body/{{{NS.format(service='EmployeeService')}}}EmployeeType_GetListResponse")
+        root.find(f"{{{S12}}}Body/{{{raw.namespace('EmployeeService')}}}EmployeeType_GetListResponse")
         is not None
     )
 
 
 def test_version_comes_from_the_envelope_not_the_content_type(mock_server, environment):
     service = "EmployeeService"
-    body = f'<EmployeeType_GetList xmlns="{NS.format(service=service)}"/>'
-    data = envelope("1.2", service, body, auth(service, environment))
-    response = post(mock_server, service, data, "text/xml; charset=utf-8", None)
+    data = raw.envelope(service, "EmployeeType_GetList", credentials=credentials(environment), version="1.2")
+    response = post(mock_server, service, data, CT["1.1"], None)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == CT["1.2"]
     assert etree.fromstring(response.content).tag == f"{{{S12}}}Envelope"
@@ -170,19 +158,15 @@ def test_version_comes_from_the_envelope_not_the_content_type(mock_server, envir
 
 def test_an_action_for_another_body_is_refused(mock_server, environment):
     service = "CompanyService"
-    data = envelope(
-        "1.1", service, f'<List_GetAll xmlns="{NS.format(service=service)}"/>', auth(service, environment)
-    )
-    response = post(
-        mock_server, service, data, CT["1.1"], f"{NS.format(service=service)}/Company_GetCurrentPeriod"
-    )
-    code, text, _ = fault_of(response, "1.1")
+    action = raw.soap_action(service, "Company_GetCurrentPeriod")
+    response = post(mock_server, service, list_get_all_by_hand(environment), CT["1.1"], action)
+    code, text = fault_of(response)
     assert code == "soap:Client"
     assert "Server was unable to read request." in text and "was not expected" in text
 
 
 def test_client_chosen_prefixes_and_header_order(mock_server, environment):
-    service, ns = "CompanyService", NS.format(service="CompanyService")
+    service, ns = "CompanyService", raw.namespace("CompanyService")
     user = environment.users[0]
     data = (
         f'<e:Envelope xmlns:e="{S11}" xmlns:n="{ns}"><e:Header><n:AuthHeaderWithDomain>'
@@ -209,15 +193,13 @@ def test_lenient_parsing_order_unknown_elements_and_defaults(mock_server, mock_a
 
 def test_missing_company_id_reads_as_zero_and_is_refused_with_2004(mock_server, environment):
     response = call(mock_server, environment, "EmployeeService", "List_GetByCompany", "")
-    assert (
-        fault_of(response, "1.1")[1] == "Server was unable to process request. ---> 2004: Unauthorized access"
-    )
+    assert fault_of(response)[1] == "Server was unable to process request. ---> 2004: Unauthorized access"
 
 
 def test_unreadable_xml_is_a_400_client_fault(mock_server, environment):
     response = post(mock_server, "CompanyService", b"<soap:Envelope><unclosed>", CT["1.1"], None)
     assert response.status_code == 400
-    code, text, _ = fault_of(response, "1.1")
+    code, text = fault_of(response)
     assert code == "soap:Client"
     assert text.startswith("Server was unable to read request. ---> There is an error in XML document")
 
@@ -226,7 +208,7 @@ def test_dtd_and_entities_are_refused(mock_server, environment):
     data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
     response = post(mock_server, "CompanyService", data, CT["1.1"], None)
     assert response.status_code == 400
-    assert "DTD is prohibited" in fault_of(response, "1.1")[1]
+    assert "DTD is prohibited" in fault_of(response)[1]
     assert b"root:" not in response.content
 
 
@@ -234,7 +216,7 @@ def test_a_bad_value_is_a_read_error_without_traceback(mock_server, environment)
     response = call(
         mock_server, environment, "CompanyService", "Company_GetCurrentPeriod", "<CompanyId>abc</CompanyId>"
     )
-    code, text, _ = fault_of(response, "1.1")
+    code, text = fault_of(response)
     assert code == "soap:Client"
     assert text.startswith("Server was unable to read request. ---> There is an error in XML document")
     assert "Traceback" not in response.text and 'File "' not in response.text
@@ -306,15 +288,13 @@ def test_wsdl_is_served_with_the_address_the_client_used(mock_server, query):
     root = etree.fromstring(response.content)
     addresses = root.xpath("//*[local-name()='address']/@location")
     assert addresses == [mock_server.soap_url("DebtorService")] * 2
-    assert root.get("targetNamespace") == NS.format(service="DebtorService")
+    assert root.get("targetNamespace") == raw.namespace("DebtorService")
 
 
 def test_environment_get_takes_auth_header_without_domain(mock_server, environment):
-    service, ns = "DebtorService", NS.format(service="DebtorService")
-    user = environment.users[0]
-    credentials = f"<Username>{user.username}</Username><Token>{user.token}</Token>"
-    header = f'<AuthHeader xmlns="{ns}">{credentials}</AuthHeader>'
-    data = envelope("1.1", service, f'<Environment_Get xmlns="{ns}"/>', header)
-    response = post(mock_server, service, data, CT["1.1"], f"{ns}/Environment_Get")
+    service = "DebtorService"
+    data = raw.envelope(service, "Environment_Get", credentials=credentials(environment))
+    assert b"<AuthHeader xmlns=" in data and b"<Domain>" not in data
+    response = post(mock_server, service, data, CT["1.1"], raw.soap_action(service, "Environment_Get"))
     assert response.status_code == 200, response.text
     assert f"<SubDomain>{environment.name}</SubDomain>".encode() in response.content
