@@ -11,7 +11,7 @@ import pytest
 from nmbrs_client import NmbrsClient, NmbrsCredentials
 
 from mock_server.app import MockApp
-from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
+from mock_server.domain.demo import DEMO_DOMAIN, demo_spec
 from mock_server.domain.model import EnvironmentSpec
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
@@ -49,11 +49,11 @@ def mock_server(mock_app: MockApp) -> Iterator[MockServer]:
 
 @pytest.fixture
 def environment(mock_app: MockApp) -> EnvironmentSpec:
-    """A fresh demo environment of its own for one test (other tests never see its writes)."""
+    """A fresh copy of the demo environment for one test (other tests never see its writes)."""
     spec = demo_spec(f"test{next(_names)}")
     user = replace(spec.users[0], username=f"user@{spec.name}.test", token=f"token-{spec.name}")
     spec = replace(spec, users=[user])
-    mock_app.backend.add_environment(spec, lambda tenant: seed_environment(tenant, EnvironmentShape()))
+    mock_app.backend.clone_environment(DEMO_DOMAIN, spec)
     return spec
 
 

@@ -142,6 +142,21 @@ class Backend:
                 self.store.snapshot(spec.name)
         return tenant
 
+    def clone_environment(self, source: str, spec: EnvironmentSpec) -> Tenant:
+        """A new environment with `source`'s seeded data and `spec`'s logins, in milliseconds."""
+        if source not in self.specs:
+            raise KeyError(f"unknown environment {source!r}; served: {', '.join(sorted(self.specs))}")
+        fingerprint = self._stored[source].get("fingerprint", "")
+        data = {**spec.to_dict(), "fingerprint": fingerprint}
+        with self.store.transaction():
+            self.store.drop_environment(spec.name)
+            self.store.put_environment(spec.name, data)
+            self.store.copy_environment(source, spec.name)
+        self._stored[spec.name] = data
+        self.specs[spec.name] = spec
+        self.seeders[spec.name] = self.seeders[source]
+        return Tenant(self.store, spec)
+
     def reset(self, name: str) -> None:
         """Put one environment back as it was seeded (a copy of its snapshot); the others are untouched."""
         if name not in self.specs:

@@ -133,6 +133,15 @@ class SqliteStore:
             self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
             self.db.execute(f"INSERT INTO snapshot_{table} SELECT * FROM {table} WHERE env = ?", (name,))
 
+    def copy_environment(self, source: str, target: str) -> None:
+        """Give `target` the rows `source` was seeded with (its snapshot), as data and as snapshot."""
+        for table in DATA_TABLES:
+            columns = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
+            rest = ", ".join(c for c in columns if c != "env")
+            select = f"SELECT ?, {rest} FROM snapshot_{table} WHERE env = ?"
+            for prefix in ("", "snapshot_"):
+                self.db.execute(f"INSERT INTO {prefix}{table} (env, {rest}) {select}", (target, source))
+
     def restore(self, name: str) -> bool:
         """Put an environment's rows back as snapshotted; False when there is no snapshot."""
         if (
