@@ -306,8 +306,8 @@ class _Checker:
             period_types=companies,
             debtors=debtors,
             seed=data.get("seed", seed),
-            sent_declarations_kept_locked=self.int_in(
-                data, "unsent_declarations", path, DEFAULT_SHAPE.sent_declarations_kept_locked, (0, 10_000)
+            unsent_declarations=self.int_in(
+                data, "unsent_declarations", path, DEFAULT_SHAPE.unsent_declarations, (0, 10_000)
             ),
         )
         users = [

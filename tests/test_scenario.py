@@ -79,7 +79,7 @@ def test_example_scenario_loads():
     assert bakery.shape.debtors == 1 and bakery.shape.seed == bakery.spec.seed == 3
     assert [user.template for user in bakery.spec.users] == ["time-tracking-export", "read-only"]
     assert office.shape.seed == 7  # the top-level seed
-    assert office.shape.sent_declarations_kept_locked == 1
+    assert office.shape.unsent_declarations == 1
     assert [(user.template, user.debtor_ids) for user in office.spec.users] == [
         ("payroll-documents", None),
         ("full", None),

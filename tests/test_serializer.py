@@ -17,7 +17,7 @@ from mock_server.soap.serializer import (
     fmt_decimal,
     fmt_string,
 )
-from mock_server.storage.sqlite_store import StoredRecord
+from mock_server.domain.records import StoredRecord
 
 
 @pytest.mark.parametrize(

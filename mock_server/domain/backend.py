@@ -7,7 +7,9 @@ Like moto's backends, the SOAP face calls this layer with plain values and gets 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from mock_server.domain.errors import (
@@ -19,7 +21,8 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
 from mock_server.domain.periods import Period
-from mock_server.storage.sqlite_store import SqliteStore, StoredRecord
+from mock_server.domain.records import StoredRecord, by_owner
+from mock_server.storage.sqlite_store import SqliteStore
 
 Seeder = Callable[["Tenant"], None]
 
@@ -40,15 +43,6 @@ class Tenant:
     def save(self, entity: Debtor | Company | Employee) -> None:
         kind, parent = _kind_and_parent(entity)
         self.store.put_entity(self.name, kind, entity.id, parent, asdict(entity))
-
-    def put_entity(self, kind: str, entity_id: int, parent: int | None, data: dict[str, Any]) -> None:
-        self.store.put_entity(self.name, kind, entity_id, parent, data)
-
-    def entity_data(self, kind: str, entity_id: int) -> dict[str, Any] | None:
-        return self.store.entity(self.name, kind, entity_id)
-
-    def entity_list(self, kind: str, parent: int | None = None) -> list[dict[str, Any]]:
-        return self.store.entities(self.name, kind, parent)
 
     # -- debtors, companies, employees with access checks -----------------------------------------
     def debtors(self) -> list[Debtor]:
@@ -87,15 +81,43 @@ class Tenant:
             raise UnknownEmployee(context=f"employee {employee_id}")
         return Employee(**data)
 
-    def current_period(self, company: Company) -> Period:
-        return company.current
-
     def _may_see(self, debtor_id: int) -> bool:
         return self.user is None or self.user.debtor_ids is None or debtor_id in self.user.debtor_ids
 
     # -- period-based records -------------------------------------------------------------------
     def records(self, family: str, owner_kind: str, owners: list[int] | None = None) -> list[StoredRecord]:
         return self.store.records(self.name, family, owner_kind, owners)
+
+    def records_by_owner(
+        self, family: str, owner_kind: str, owners: list[int]
+    ) -> dict[int, list[StoredRecord]]:
+        return by_owner(self.records(family, owner_kind, owners))
+
+    def add_record(
+        self,
+        family: str,
+        owner_kind: str,
+        owner: int,
+        start: Period,
+        data: dict[str, Any],
+        variable: bool = False,
+        created: datetime | None = None,
+    ) -> StoredRecord:
+        """Store a new record holding from `start` on (only in `start` when `variable`)."""
+        key = start.key
+        moment = (created or datetime.now()).replace(microsecond=0).isoformat()
+        record = StoredRecord(
+            family,
+            owner_kind,
+            owner,
+            self.next_id("record", 1000),
+            key,
+            key if variable else None,
+            moment,
+            data,
+        )
+        self.put_record(record)
+        return record
 
     def put_record(self, record: StoredRecord) -> None:
         self.store.put_record(self.name, record)
@@ -161,7 +183,7 @@ class Backend:
         """Put one environment back as it was seeded (a copy of its snapshot); the others are untouched."""
         if name not in self.specs:
             raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
-        with self.store.transaction():
+        with self.transaction():
             if self.store.restore(name):
                 return
         self.add_environment(
@@ -170,6 +192,10 @@ class Backend:
             replace=True,
             fingerprint=self._stored[name].get("fingerprint", ""),
         )
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All or nothing: what the pipeline wraps every call in."""
+        return self.store.transaction()
 
     def add_user(self, environment: str, user: ApiUser) -> None:
         """Add (or replace, by username) a login of an environment."""

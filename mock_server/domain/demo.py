@@ -19,7 +19,6 @@ from mock_server.domain.dutch_data import DutchDataGenerator, Person, bic_for, d
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
 from mock_server.domain.payroll import process_run
 from mock_server.domain.periods import Period, PeriodType, containing, first_day, last_day, previous_period
-from mock_server.storage.sqlite_store import StoredRecord
 
 DEMO_USER = "demo@nmbrs-mock.test"
 DEMO_TOKEN = "demo-token"
@@ -42,7 +41,7 @@ class EnvironmentShape:
     period_types: tuple[str, ...] = ("M", "W4", "M", "W1")  # one company per entry, spread over the debtors
     debtors: int = 2
     seed: int = 1
-    sent_declarations_kept_locked: int = 2  # the newest declarations stay "locked" (not yet sent)
+    unsent_declarations: int = 2  # the newest declarations stay "locked" (not yet sent)
 
 
 @dataclass(frozen=True)
@@ -90,21 +89,14 @@ class Seeder:
             at = datetime.combine(last_day(company.type, company.current), datetime.min.time())
             process_run(self.tenant, company, at)
         declarations = self.tenant.records("WageTax", "company", [company.id])
-        for record in declarations[: max(len(declarations) - self.shape.sent_declarations_kept_locked, 0)]:
+        for record in declarations[: max(len(declarations) - self.shape.unsent_declarations, 0)]:
             record.data = {**record.data, "Status": "sent", "SentAt": record.data["TijdvakEnd"]}
             self.tenant.put_record(record)
 
     def _record(
         self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
     ) -> int:
-        key = start.year * 100 + start.number
-        record_id = self.tenant.next_id("record", 1000)
-        self.tenant.put_record(
-            StoredRecord(
-                family, kind, owner, record_id, key, key if variable else None, self.created.isoformat(), data
-            )
-        )
-        return record_id
+        return self.tenant.add_record(family, kind, owner, start, data, variable, self.created).id
 
     def _debtor(self, index: int) -> Debtor:
         debtor = Debtor(

@@ -18,8 +18,8 @@ from typing import Any
 
 from mock_server.domain.backend import Tenant
 from mock_server.domain.model import Company, Employee
-from mock_server.domain.periods import Period, PeriodType, first_day, last_day, next_period
-from mock_server.storage.sqlite_store import StoredRecord
+from mock_server.domain.periods import Period, PeriodType, first_day, iso_weeks_in_year, last_day, next_period
+from mock_server.domain.records import StoredRecord, of_year, valid_at
 
 CENT = Decimal("0.01")
 WAGE_TAX_RATE = Decimal("0.3697")
@@ -29,7 +29,6 @@ EMPLOYER_PREMIUMS = {
     "whk_premium": Decimal("0.0152"),
     "zvw_levy": Decimal("0.0657"),
 }
-PERIODS_PER_YEAR = {PeriodType.M: 12, PeriodType.W4: 13, PeriodType.W1: 52}
 # SalaryType values (by number or name) paid per hour: Bruto_Uurloon and the two Netto_Uurloon types.
 HOURLY_SALARY_TYPES = frozenset(
     {3, 6, 8, "Bruto_Uurloon", "Netto_Uurloon_excl_looncomp", "Netto_Uurloon_incl_looncomp"}
@@ -63,36 +62,17 @@ class Pay:
         return sum((line.amount for line in self.lines), Decimal(0))
 
 
-def key_of(period: Period) -> int:
-    return period.year * 100 + period.number
-
-
-def period_of(key: int) -> Period:
-    return Period(key // 100, key % 100)
-
-
-def _valid(records: list[StoredRecord], key: int) -> list[StoredRecord]:
-    return [r for r in records if r.start <= key and (r.until is None or r.until >= key)]
-
-
-def _by_owner(tenant: Tenant, family: str, owners: list[int]) -> dict[int, list[StoredRecord]]:
-    grouped: dict[int, list[StoredRecord]] = {}
-    for record in tenant.records(family, "employee", owners):
-        grouped.setdefault(record.owner, []).append(record)
-    return grouped
-
-
 class PayrollCalculator:
     """Pay for every employee of a company in one period, from the records valid in it."""
 
     def __init__(self, tenant: Tenant, company: Company, period: Period) -> None:
         self.company = company
         self.period = period
-        self.key = key_of(period)
+        self.key = period.key
         self.employees = tenant.employees(company.id)
         owners = [e.id for e in self.employees]
         self.data = {
-            family: _by_owner(tenant, family, owners)
+            family: tenant.records_by_owner(family, "employee", owners)
             for family in (
                 "Contract",
                 "Salary",
@@ -118,8 +98,8 @@ class PayrollCalculator:
 
     def pay(self, employee: Employee) -> Pay | None:
         """None for an employee without a contract or salary in the period (not paid)."""
-        contracts = _valid(self.data["Contract"].get(employee.id, []), self.key)
-        salaries = _valid(self.data["Salary"].get(employee.id, []), self.key)
+        contracts = valid_at(self.data["Contract"].get(employee.id, []), self.key)
+        salaries = valid_at(self.data["Salary"].get(employee.id, []), self.key)
         if not contracts or not salaries:
             return None
         salary = salaries[-1].data
@@ -136,17 +116,17 @@ class PayrollCalculator:
             return [
                 PayLine(1, f"Uurloon {hours} uur x {value}", (hours * value).quantize(CENT, ROUND_HALF_UP))
             ]
-        per_period = value * 12 / PERIODS_PER_YEAR[self.company.type]
+        per_period = monthly_per_period(value, self.company.type, self.period.year)
         return [PayLine(1, "Salaris", per_period.quantize(CENT, ROUND_HALF_UP))]
 
     def _hours(self, employee: Employee) -> Decimal:
         var = [r for r in self.data["HourComponentVar"].get(employee.id, []) if r.start == self.key]
-        fixed = _valid(self.data["HourComponentFixed"].get(employee.id, []), self.key)
+        fixed = valid_at(self.data["HourComponentFixed"].get(employee.id, []), self.key)
         return sum((Decimal(r.data.get("Hours") or 0) for r in var + fixed), Decimal(0))
 
     def _component_lines(self, employee: Employee) -> list[PayLine]:
         var = [r for r in self.data["WageComponentVar"].get(employee.id, []) if r.start == self.key]
-        fixed = _valid(self.data["WageComponentFixed"].get(employee.id, []), self.key)
+        fixed = valid_at(self.data["WageComponentFixed"].get(employee.id, []), self.key)
         lines = []
         for record in var + fixed:
             code = record.data.get("Code") or 0
@@ -156,27 +136,34 @@ class PayrollCalculator:
         return lines
 
 
-def _put(
-    tenant: Tenant, family: str, kind: str, owner: int, key: int, data: dict[str, Any], at: datetime
-) -> int:
-    record_id = tenant.next_id("record", 1000)
-    tenant.put_record(StoredRecord(family, kind, owner, record_id, key, key, at.isoformat(), data))
-    return record_id
-
-
 def process_run(tenant: Tenant, company: Company, at: datetime) -> int:
     """Run payroll for the company's current period; return the run id (`RunInfo.ID`)."""
-    period, key = company.current, key_of(company.current)
+    period = company.current
     pays = PayrollCalculator(tenant, company, period).pays()
-    runs = [r for r in tenant.records("Run", "company", [company.id]) if r.start // 100 == period.year]
-    start = datetime.combine(first_day(company.type, period), datetime.min.time())
-    end = datetime.combine(last_day(company.type, period), datetime.min.time())
-    run_id = _put(
-        tenant,
+    run = _add_run(tenant, company, period, at)
+    for pay in pays:
+        _add_payslip(tenant, pay, period, run.id, at)
+    _add_declaration(tenant, company, period, pays, run.id, at)
+    tenant.add_record(
+        "RunRequest",
+        "company",
+        company.id,
+        period,
+        {"Period": period.number, "Year": period.year, "Status": "Complete", "HandledDate": at},
+        True,
+        at,
+    )
+    advance(tenant, company)
+    return run.id
+
+
+def _add_run(tenant: Tenant, company: Company, period: Period, at: datetime) -> StoredRecord:
+    runs = of_year(tenant.records("Run", "company", [company.id]), period.year)
+    return tenant.add_record(
         "Run",
         "company",
         company.id,
-        key,
+        period,
         {
             "Number": len(runs) + 1,
             "Year": period.year,
@@ -186,47 +173,53 @@ def process_run(tenant: Tenant, company: Company, at: datetime) -> int:
             "RunAt": at,
             "IsLocked": True,
         },
+        True,
         at,
     )
-    for pay in pays:
-        _put(
-            tenant,
-            "Payslip",
-            "employee",
-            pay.employee.id,
-            key,
-            {
-                "RunId": run_id,
-                "Year": period.year,
-                "Period": period.number,
-                "Gross": pay.gross,
-                "WageTax": pay.wage_tax,
-                "Net": pay.net,
-                "Lines": [
-                    {
-                        "Code": line.code,
-                        "Description": line.description,
-                        "Amount": line.amount,
-                        "Taxable": line.taxable,
-                    }
-                    for line in pay.lines
-                ],
-            },
-            at,
-        )
-    payable = sum((pay.wage_tax + employer_premiums(pay.gross) for pay in pays), Decimal(0))
-    declarations = [
-        r for r in tenant.records("WageTax", "company", [company.id]) if r.start // 100 == period.year
+
+
+def _add_payslip(tenant: Tenant, pay: Pay, period: Period, run_id: int, at: datetime) -> None:
+    lines = [
+        {"Code": line.code, "Description": line.description, "Amount": line.amount, "Taxable": line.taxable}
+        for line in pay.lines
     ]
-    _put(
-        tenant,
+    tenant.add_record(
+        "Payslip",
+        "employee",
+        pay.employee.id,
+        period,
+        {
+            "RunId": run_id,
+            "Year": period.year,
+            "Period": period.number,
+            "Gross": pay.gross,
+            "WageTax": pay.wage_tax,
+            "Net": pay.net,
+            "Lines": lines,
+        },
+        True,
+        at,
+    )
+
+
+def _add_declaration(
+    tenant: Tenant, company: Company, period: Period, pays: list[Pay], run_id: int, at: datetime
+) -> None:
+    """The wage-tax declaration (loonaangifte) of the run's period: `locked` until sent."""
+    payable = sum(
+        (pay.wage_tax + sum(employer_premiums(pay.gross).values(), Decimal(0)) for pay in pays), Decimal(0)
+    )
+    serial = len(of_year(tenant.records("WageTax", "company", [company.id]), period.year)) + 1
+    start = datetime.combine(first_day(company.type, period), datetime.min.time())
+    end = datetime.combine(last_day(company.type, period), datetime.min.time())
+    tenant.add_record(
         "WageTax",
         "company",
         company.id,
-        key,
+        period,
         {
-            "SerialNumber": len(declarations) + 1,
-            "PaymentReference": f"{company.wage_tax_number or ''}{key}",
+            "SerialNumber": serial,
+            "PaymentReference": f"{company.wage_tax_number or ''}{period.key}",
             "TotalGeneral": int(payable),
             "Period": period.number,
             "Year": period.year,
@@ -238,25 +231,23 @@ def process_run(tenant: Tenant, company: Company, at: datetime) -> int:
             "CorrectionTijdvakEnd": None,
             "RunId": run_id,
         },
+        True,
         at,
     )
-    _put(
-        tenant,
-        "RunRequest",
-        "company",
-        company.id,
-        key,
-        {"Period": period.number, "Year": period.year, "Status": "Complete", "HandledDate": at},
-        at,
-    )
-    advance(tenant, company)
-    return run_id
 
 
-def employer_premiums(gross: Decimal) -> Decimal:
-    return sum(
-        ((gross * rate).quantize(CENT, ROUND_HALF_UP) for rate in EMPLOYER_PREMIUMS.values()), Decimal(0)
-    )
+def monthly_per_period(monthly: Decimal, period_type: PeriodType, year: int) -> Decimal:
+    """A monthly amount spread over the year's periods (12, 13, or 52 or 53 weeks)."""
+    return monthly * 12 / period_type.periods_in_year(year)
+
+
+def weeks_per_period(period_type: PeriodType, year: int) -> Decimal:
+    return Decimal(iso_weeks_in_year(year)) / period_type.periods_in_year(year)
+
+
+def employer_premiums(gross: Decimal) -> dict[str, Decimal]:
+    """Each employer premium of a gross wage, by `WageTaxEmployee` field name, rounded to the cent."""
+    return {name: (gross * rate).quantize(CENT, ROUND_HALF_UP) for name, rate in EMPLOYER_PREMIUMS.items()}
 
 
 def advance(tenant: Tenant, company: Company) -> None:

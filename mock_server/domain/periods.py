@@ -72,6 +72,15 @@ class Period:
     year: int
     number: int
 
+    @property
+    def key(self) -> int:
+        """An int that orders like the period: `year * 100 + number` (how records store periods)."""
+        return self.year * 100 + self.number
+
+    @classmethod
+    def from_key(cls, key: int) -> Period:
+        return cls(key // 100, key % 100)
+
 
 @dataclass(frozen=True)
 class PeriodFormat:

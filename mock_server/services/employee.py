@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from mock_server.domain.model import Employee
-from mock_server.domain.periods import containing, format_period
+from mock_server.domain.model import Company, Employee
+from mock_server.domain.periods import containing, first_day, format_period
 from mock_server.services.call import Call, handles
-from mock_server.storage.sqlite_store import StoredRecord
 
 SERVICE = "EmployeeService"
 EMPLOYEE_TYPES = {1: "Werknemer", 2: "Stagiair", 3: "DGA", 4: "Uitzendkracht", 5: "Oproepkracht"}
@@ -64,10 +63,8 @@ def insert(call: Call) -> int:
         display_name=f"{first} {last}".strip(),
     )
     tenant.save(employee)
-    start = _start_date(call)
-    period = containing(company.type, start.date()) if start.year > 1 else company.current
-    key = period.year * 100 + period.number
-    created = datetime.now().replace(microsecond=0)
+    start = _start_date(call, company)
+    period = max(containing(company.type, start.date()), company.current)
     records = {
         "PersonalInfo": {
             "FirstName": first or None,
@@ -79,14 +76,14 @@ def insert(call: Call) -> int:
         "Service": {"Start": start, "End": None},
     }
     for family, data in records.items():
-        record_id = tenant.next_id("record", 1000)
-        tenant.put_record(
-            StoredRecord(family, "employee", employee.id, record_id, key, None, created.isoformat(), data)
-        )
+        tenant.add_record(family, "employee", employee.id, period, data)
     return employee.id
 
 
-def _start_date(call: Call) -> datetime:
+def _start_date(call: Call, company: Company) -> datetime:
+    """The start date sent (an absent date reads as 0001-01-01), else the current period's first day."""
     employment = call.args.get("employment") or {}
     value = call.args.get("StartDate") or employment.get("StartDate")
-    return value if isinstance(value, datetime) else datetime.combine(date.today(), datetime.min.time())
+    if isinstance(value, datetime) and value.year > 1:
+        return value
+    return datetime.combine(first_day(company.type, company.current), datetime.min.time())

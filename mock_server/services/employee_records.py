@@ -6,12 +6,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from mock_server.documents.pdf import annual_document_pdf
-from mock_server.domain.payroll import EMPLOYER_PREMIUMS, HOURLY_SALARY_TYPES, PERIODS_PER_YEAR
+from mock_server.domain.payroll import (
+    EMPLOYER_PREMIUMS,
+    HOURLY_SALARY_TYPES,
+    monthly_per_period,
+    weeks_per_period,
+)
 from mock_server.domain.periods import Period, validate
+from mock_server.domain.records import StoredRecord, latest_at, of_year
 from mock_server.services.call import Call, handles
-from mock_server.services.conventions import check_protected, key_of
 from mock_server.services.projection import enum_name
-from mock_server.storage.sqlite_store import StoredRecord
+from mock_server.services.scope import check_protected
+from mock_server.services.validation import validate_values
 
 SERVICE = "EmployeeService"
 COMPONENT_FAMILIES = {
@@ -51,13 +57,17 @@ def update_component(call: Call) -> Any:
     returns_id = call.operation.result is not None and call.operation.result.type == "int"
     if record is None:
         return 0 if returns_id else False
-    record.data = {**record.data, **{k: v for k, v in payload.items() if v is not None and k != "Id"}}
+    company = call.tenant.company(call.tenant.employee(record.owner).company_id)
+    unprotected = bool(call.args.get("UnprotectedMode"))
+    check_protected(call, company, record.period, unprotected)
+    changes = {k: v for k, v in payload.items() if v is not None and k != "Id"}
+    validate_values(call, record.family, company, changes)
+    record.data = {**record.data, **changes}
     end_period, end_year = call.args.get("EndPeriod") or 0, call.args.get("EndYear") or 0
     if end_period and end_year and record.family.endswith("Fixed"):
-        company = call.tenant.company(call.tenant.employee(record.owner).company_id)
         end = validate(company.type, end_year, end_period)
-        check_protected(call, company, end, bool(call.args.get("UnprotectedMode")))
-        record.until = key_of(end)
+        check_protected(call, company, end, unprotected)
+        record.until = end.key
     call.tenant.put_record(record)
     return record.id if returns_id else True
 
@@ -75,17 +85,16 @@ def estimated_cost_per_hour(call: Call) -> Decimal:
         return (value * factor).quantize(Decimal("0.01"), ROUND_HALF_UP)
     schedule = _valid_data(call, "Schedule", employee.id, period)
     weekly = sum((Decimal(v) for k, v in schedule.items() if k.startswith("Hours") and v), Decimal(0)) / 2
-    hours_per_period = weekly * 52 / PERIODS_PER_YEAR[company.type]
+    hours_per_period = weekly * weeks_per_period(company.type, period.year)
     if not hours_per_period:
         return Decimal("0.00")
-    per_period = value * 12 / PERIODS_PER_YEAR[company.type]
+    per_period = monthly_per_period(value, company.type, period.year)
     return (per_period * factor / hours_per_period).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _valid_data(call: Call, family: str, employee_id: int, period: Period) -> dict[str, Any]:
-    key = key_of(period)
-    records = [r for r in call.tenant.records(family, "employee", [employee_id]) if r.start <= key]
-    return records[-1].data if records else {}
+    record = latest_at(call.tenant.records(family, "employee", [employee_id]), period.key)
+    return record.data if record is not None else {}
 
 
 @handles(SERVICE, "PersonalInfoContractSalaryAddress_GetAll_AllEmployeesByCompany")
@@ -94,10 +103,14 @@ def personal_contract_salary_address(call: Call) -> list[dict[str, Any]]:
     company = call.tenant.company(call.args.get("CompanyID") or 0)
     employees = call.tenant.employees(company.id)
     owners = [e.id for e in employees]
-    latest = {
-        family: {r.owner: r.data for r in call.tenant.records(family, "employee", owners)}
-        for family in ("PersonalInfo", "Contract", "Salary", "Address")
-    }
+    latest: dict[str, dict[int, dict[str, Any]]] = {}
+    for family in ("PersonalInfo", "Contract", "Salary", "Address"):
+        grouped = call.tenant.records_by_owner(family, "employee", owners)
+        latest[family] = {
+            owner: record.data
+            for owner, records in grouped.items()
+            if (record := latest_at(records, company.current.key)) is not None
+        }
     rows = [_composed(e.id, e.number, {f: latest[f].get(e.id, {}) for f in latest}) for e in employees]
     for row in rows:
         row["SalaryType"] = enum_name(call.contract, "SalaryType", row["SalaryType"])
@@ -144,7 +157,7 @@ def annual_statement(call: Call) -> dict[str, bytes]:
     employee = call.tenant.employee(call.args.get("EmployeeID") or 0)
     company = call.tenant.company(employee.company_id)
     year = call.args.get("intYear") or company.current_year
-    slips = [r for r in call.tenant.records("Payslip", "employee", [employee.id]) if r.start // 100 == year]
+    slips = of_year(call.tenant.records("Payslip", "employee", [employee.id]), year)
     totals = [
         (label, sum((Decimal(r.data.get(field) or 0) for r in slips), Decimal(0)))
         for label, field in (

@@ -6,21 +6,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from mock_server.documents.journal import journal_xml
 from mock_server.documents.pdf import PayslipContent, annual_document_pdf, payslips_pdf
 from mock_server.documents.sepa import Payment, sepa_credit_transfer_xml
 from mock_server.domain.errors import NotFound, WageTaxAlreadySent
 from mock_server.domain.model import Company
 from mock_server.domain.payroll import process_run
+from mock_server.domain.records import StoredRecord
 from mock_server.services.call import Call, handles
 from mock_server.services.payroll_data import (
     RunView,
     annual_lines,
-    journal_xml,
+    journal_employees,
     payslip_content,
     run_view,
     wage_tax_xml,
 )
-from mock_server.storage.sqlite_store import StoredRecord
 
 SERVICE = "CompanyService"
 BELASTINGDIENST_IBAN = "NL86INGB0002445588"
@@ -255,4 +256,6 @@ def employer_cost_per_hour(call: Call) -> bytes:
 def run_journal(call: Call) -> str:
     """Returns the run's journal (wage codes and amounts per employee) as an XML document."""
     view = run_view(call.tenant, _company(call), _run_arg(call))
-    return journal_xml(view, call.name)
+    return journal_xml(
+        call.name, view.company.id, view.run.id, view.period.year, view.period.number, journal_employees(view)
+    )

@@ -7,17 +7,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from lxml import etree
-
+from mock_server.documents.journal import JournalEmployee, JournalLine
 from mock_server.documents.pdf import PayslipContent
 from mock_server.documents.wagetax import WageTaxEmployee, WageTaxEmployer, wage_tax_declaration_xml
 from mock_server.domain.backend import Tenant
 from mock_server.domain.dutch_data import is_valid_bsn
 from mock_server.domain.errors import NotFound
 from mock_server.domain.model import Company, Employee
-from mock_server.domain.payroll import EMPLOYER_PREMIUMS, period_of
+from mock_server.domain.payroll import employer_premiums
 from mock_server.domain.periods import Period
-from mock_server.storage.sqlite_store import StoredRecord
+from mock_server.domain.records import StoredRecord, latest_at, of_year
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,9 @@ class RunView:
         return f"{self.period.year}-{self.period.number}-{self.company.period_type}"
 
 
-def _latest(records: list[StoredRecord], key: int) -> dict[str, Any]:
-    valid = [r for r in records if r.start <= key]
-    return valid[-1].data if valid else (records[0].data if records else {})
+def _data_at(records: list[StoredRecord], key: int) -> dict[str, Any]:
+    record = latest_at(records, key)
+    return record.data if record is not None else {}
 
 
 def run_view(tenant: Tenant, company: Company, run_id: int) -> RunView:
@@ -69,27 +68,34 @@ def run_view(tenant: Tenant, company: Company, run_id: int) -> RunView:
     employees = {e.id: e for e in tenant.employees(company.id)}
     owners = list(employees)
     payslips = [r for r in tenant.records("Payslip", "employee", owners) if r.data.get("RunId") == run_id]
-    personal = _grouped(tenant, "PersonalInfo", owners)
-    accounts = _grouped(tenant, "BankAccount", owners)
-    employment = _grouped(tenant, "Employment", owners)
+    personal = tenant.records_by_owner("PersonalInfo", "employee", owners)
+    accounts = tenant.records_by_owner("BankAccount", "employee", owners)
+    employment = tenant.records_by_owner("Employment", "employee", owners)
     slips = [
         Slip(
             employees[r.owner],
             r,
-            _latest(personal.get(r.owner, []), run.start),
-            _latest(accounts.get(r.owner, []), run.start).get("IBAN"),
-            _day(_latest(employment.get(r.owner, []), run.start).get("StartDate")),
+            _data_at(personal.get(r.owner, []), run.start),
+            _data_at(accounts.get(r.owner, []), run.start).get("IBAN"),
+            _day(_data_at(employment.get(r.owner, []), run.start).get("StartDate")),
         )
         for r in payslips
     ]
-    return RunView(company, run, period_of(run.start), slips)
+    return RunView(company, run, run.period, slips)
 
 
-def _grouped(tenant: Tenant, family: str, owners: list[int]) -> dict[int, list[StoredRecord]]:
-    grouped: dict[int, list[StoredRecord]] = {}
-    for record in tenant.records(family, "employee", owners):
-        grouped.setdefault(record.owner, []).append(record)
-    return grouped
+def journal_employees(view: RunView) -> list[JournalEmployee]:
+    return [
+        JournalEmployee(
+            slip.employee.id,
+            slip.employee.number,
+            slip.employee.display_name,
+            tuple(
+                JournalLine(line["Code"], line["Description"], Decimal(line["Amount"])) for line in slip.lines
+            ),
+        )
+        for slip in view.slips
+    ]
 
 
 def payslip_content(view: RunView, slip: Slip) -> PayslipContent:
@@ -106,10 +112,9 @@ def annual_lines(
 ) -> tuple[list[tuple[str, Decimal]], list[tuple[str, Decimal]]]:
     """Per employee the year's gross, wage tax and net up to a period; and the totals."""
     employees = {e.id: e for e in tenant.employees(company.id)}
-    key = up_to.year * 100 + up_to.number
     sums: dict[int, list[Decimal]] = {}
-    for record in tenant.records("Payslip", "employee", list(employees)):
-        if record.start // 100 == year and record.start <= key:
+    for record in of_year(tenant.records("Payslip", "employee", list(employees)), year):
+        if record.start <= up_to.key:
             total = sums.setdefault(record.owner, [Decimal(0)] * 3)
             for index, field in enumerate(("Gross", "WageTax", "Net")):
                 total[index] += Decimal(record.data.get(field) or 0)
@@ -122,34 +127,6 @@ def annual_lines(
         for index, name in enumerate(("Totaal bruto", "Totaal loonheffing", "Totaal netto"))
     ]
     return lines, totals
-
-
-def journal_xml(view: RunView, operation: str) -> str:
-    root = etree.Element(
-        "Journal",
-        Operation=operation,
-        CompanyId=str(view.company.id),
-        RunId=str(view.run.id),
-        Year=str(view.period.year),
-        Period=str(view.period.number),
-    )
-    for slip in view.slips:
-        employee = etree.SubElement(
-            root,
-            "Employee",
-            Id=str(slip.employee.id),
-            Number=str(slip.employee.number),
-            Name=slip.employee.display_name,
-        )
-        for line in slip.lines:
-            etree.SubElement(
-                employee,
-                "Line",
-                Code=str(line["Code"]),
-                Description=line["Description"],
-                Amount=format(Decimal(line["Amount"]), "f"),
-            )
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8").decode()
 
 
 def wage_tax_xml(tenant: Tenant, company: Company, declaration: StoredRecord) -> str:
@@ -178,7 +155,7 @@ def _declared(slip: Slip, number: int) -> WageTaxEmployee | None:
     if not is_valid_bsn(info.get("BSN") or ""):
         return None
     gross = slip.gross
-    premiums = {name: (gross * rate).quantize(Decimal("0.01")) for name, rate in EMPLOYER_PREMIUMS.items()}
+    premiums = employer_premiums(gross)
     return WageTaxEmployee(
         income_relationship_number=number,
         employee_number=str(slip.employee.number),

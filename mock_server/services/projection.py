@@ -15,15 +15,26 @@ from functools import cache
 from typing import Any
 
 from mock_server.contract.model import ServiceContract
-from mock_server.storage.sqlite_store import StoredRecord
+from mock_server.domain.records import StoredRecord
 
 ID_FIELDS = frozenset({"id", "recordid"})
 _EMPTY_DATES = (None, datetime(1, 1, 1))
 
 
 def is_id_field(name: str, family: str) -> bool:
+    """A payload field holding the record's own id: `Id`/`ID`, or `<Family>Id`."""
     lower = name.lower()
     return lower in ID_FIELDS or lower == f"{family.lower()}id"
+
+
+def names_record(parameter: str, family: str) -> bool:
+    """An id parameter naming a record of this family (`AddressID` for Address, `WageComponentId` for
+    WageComponentFixed), not a filter such as `LabourAgreementSettingsGroupId`."""
+    lower, stem_family = parameter.lower(), family.lower()
+    if not lower.endswith("id"):
+        return False
+    stem = lower[:-2]
+    return stem in ("", "record") or stem_family.startswith(stem) or stem.startswith(stem_family)
 
 
 @dataclass(frozen=True)
@@ -105,9 +116,9 @@ def _fill_from_record(out: dict[str, Any], plan: _Plan, record: StoredRecord) ->
         if out.get(name) not in _EMPTY_DATES and out.get(name) != 0:
             continue
         if name == "StartPeriod":
-            out[name] = record.start % 100
+            out[name] = record.period.number
         elif name == "StartYear":
-            out[name] = record.start // 100
+            out[name] = record.year
         else:
             out[name] = datetime.fromisoformat(record.created)
 

@@ -129,7 +129,7 @@ class Pipeline:
         def run(args: dict[str, Any]) -> Any:
             return handler(Call(runtime.contract, operation, args, tenant, self.settings))
 
-        with self.backend.store.transaction():
+        with self.backend.transaction():
             return runtime.spyne.call(decoded, run)
 
     def _fault(self, version: str, fault: SoapFault) -> SoapResponse:

@@ -20,6 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from mock_server.domain.records import StoredRecord
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS environments (name TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entities (
@@ -227,29 +229,3 @@ class SqliteStore:
 
     def delete_record(self, env: str, record_id: int) -> None:
         self.db.execute("DELETE FROM records WHERE env = ? AND id = ?", (env, record_id))
-
-
-class StoredRecord:
-    """One period-based record. `start`/`until` are period keys `year * 100 + period` (until inclusive)."""
-
-    __slots__ = ("created", "data", "family", "id", "owner", "owner_kind", "start", "until")
-
-    def __init__(
-        self,
-        family: str,
-        owner_kind: str,
-        owner: int,
-        record_id: int,
-        start: int,
-        until: int | None,
-        created: str,
-        data: dict[str, Any],
-    ) -> None:
-        self.family = family
-        self.owner_kind = owner_kind
-        self.owner = owner
-        self.id = record_id
-        self.start = start
-        self.until = until
-        self.created = created
-        self.data = data
