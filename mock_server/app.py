@@ -53,7 +53,7 @@ class MockApp:
         self.backend.reset(environment)
         self.pipeline.journal.clear(environment)
         self.pipeline.faults.clear(environment)
-        self.pipeline.throttle.reset(environment)
+        self.pipeline.throttle.reset_environment(environment)
 
     def _index(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "/") not in ("/", ""):

@@ -163,6 +163,8 @@ def _generate(args: argparse.Namespace) -> int:
     report = generate(args.reference, args.root, check=args.check)
     for path in report.drifted:
         print(f"out of date: {path} (run: nmbrs-mock generate)")
+    for note in report.notes:
+        print(f"note: {note}")
     for path in report.written:
         print(f"wrote {path}")
     if not report.drifted and not report.written:

@@ -30,8 +30,6 @@ def behaviour(service: str, operation: str) -> str:
 
 
 def _period_words(shape: Shape) -> str:
-    if shape.verb.startswith("GetAll"):
-        return "full history"
     if shape.has_period:
         return "given period"
     if shape.year_param:
@@ -43,8 +41,11 @@ def _convention(shape: Shape) -> str:
     owner = _OWNERS[shape.owner_kind]
     family = f"`{shape.family}`"
     verb = shape.verb
-    if shape.is_read and "EmployeesByCompany" in verb.replace("Employeesbycompany", "EmployeesByCompany"):
-        return f"Reads the {family} history of every employee of the company."
+    if shape.is_read and "employeesbycompany" in verb.lower():
+        what = "records valid in the given period" if shape.has_period else "full history"
+        return f"Reads the {family} {what} of every employee of the company."
+    if shape.is_read and verb.startswith("GetAll"):
+        return f"Reads {owner} full {family} history."
     if shape.is_read:
         return f"Reads {owner} {family} records valid in the {_period_words(shape)}."
     checks = " Period checked (2006, 2011)." if shape.has_period else ""
@@ -54,12 +55,15 @@ def _convention(shape: Shape) -> str:
     if shape.replaces_set:
         return f"Replaces {owner} {family} set from the period on (the previous set ends before it).{checks}"
     actions = (
-        ("Delete", f"Deletes {owner} {family} record."),
+        ("Delete", f"Deletes {owner} {family} record (by id; an unknown id changes nothing)."),
         ("Clear", f"Removes {owner} {family} records of the period.{checks}"),
         ("Stop", f"Ends {owner} {family} records at the period.{checks}"),
         ("Insert", f"Adds a {family} record {scope}; returns its id.{checks}"),
         ("Set", f"Sets {owner} {family} value {scope}.{checks}"),
-        ("Update", f"Changes {owner} {family} record (by id, else the period's).{checks}"),
+        (
+            "Update",
+            f"Changes {owner} {family} record (by id, else the period's; an unknown id: no change).{checks}",
+        ),
     )
     for prefix, text in actions:
         if verb.startswith(prefix):

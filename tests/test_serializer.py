@@ -10,6 +10,7 @@ from lxml import etree
 from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.contract import load_contract
+from mock_server.domain.records import StoredRecord
 from mock_server.soap.serializer import (
     ResponseWriter,
     SerializationError,
@@ -17,7 +18,6 @@ from mock_server.soap.serializer import (
     fmt_decimal,
     fmt_string,
 )
-from mock_server.domain.records import StoredRecord
 
 
 @pytest.mark.parametrize(

@@ -84,15 +84,19 @@ class ServiceContract:
     complex_types: dict[str, ComplexType] = field(default_factory=dict)
     enums: dict[str, EnumType] = field(default_factory=dict)
     operations: dict[str, Operation] = field(default_factory=dict)
+    _fields: dict[str, tuple[Element, ...]] = field(default_factory=dict, repr=False)
 
     def soap_action(self, operation: str) -> str:
         return f"{self.namespace}/{operation}"
 
     def fields_of(self, type_name: str) -> tuple[Element, ...]:
-        """All elements of a complex type in wire order, base type's elements first."""
-        complex_type = self.complex_types[type_name]
-        inherited = self.fields_of(complex_type.base) if complex_type.base else ()
-        return inherited + complex_type.elements
+        """All elements of a complex type in wire order, base type's elements first (remembered)."""
+        fields = self._fields.get(type_name)
+        if fields is None:
+            complex_type = self.complex_types[type_name]
+            inherited = self.fields_of(complex_type.base) if complex_type.base else ()
+            fields = self._fields[type_name] = inherited + complex_type.elements
+        return fields
 
     def kind(self, type_name: str) -> str:
         """'builtin', 'enum' or 'complex'."""

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from mock_server import __version__
 from mock_server.domain.errors import (
     InvalidAuthentication,
     UnauthorizedData,
@@ -25,6 +26,9 @@ from mock_server.domain.records import StoredRecord, by_owner
 from mock_server.storage.sqlite_store import SqliteStore
 
 Seeder = Callable[["Tenant"], None]
+# Part of every environment's fingerprint: a state file seeded by another mock version (or another
+# storage format) is seeded anew instead of being read with different expectations.
+STORE_FORMAT = f"nmbrs-mock {__version__}/store 1"
 
 
 class Tenant:
@@ -142,13 +146,15 @@ class Backend:
         self.specs: dict[str, EnvironmentSpec] = {}  # the environments served in this run
         self.seeders: dict[str, Seeder] = {}
         self._stored = self.store.environments()  # what a --state file already holds
+        self._logins: dict[str, list[tuple[EnvironmentSpec, ApiUser]]] = {}  # lower-case username -> logins
 
     def add_environment(
         self, spec: EnvironmentSpec, seeder: Seeder, replace: bool = False, fingerprint: str = ""
     ) -> Tenant:
         """Serve an environment. It is seeded unless the store already holds it with the same
-        `fingerprint` (what it was seeded from); `replace` always re-seeds it."""
-        self.seeders[spec.name] = seeder
+        `fingerprint` (what it was seeded from, and by which version); `replace` always re-seeds it.
+        If seeding fails nothing of it remains."""
+        fingerprint = f"{STORE_FORMAT}|{fingerprint}"
         stored = self._stored.get(spec.name)
         keep = stored is not None and stored.get("fingerprint", "") == fingerprint and not replace
         data = {**spec.to_dict(), "fingerprint": fingerprint}
@@ -156,42 +162,33 @@ class Backend:
             if not keep:
                 self.store.drop_environment(spec.name)
             self.store.put_environment(spec.name, data)
-            self._stored[spec.name] = data
-            self.specs[spec.name] = spec
-            tenant = Tenant(self.store, spec)
             if not keep:
-                seeder(tenant)
+                seeder(Tenant(self.store, spec))
                 self.store.snapshot(spec.name)
-        return tenant
+        self._serve(spec, data, seeder)
+        return Tenant(self.store, spec)
 
     def clone_environment(self, source: str, spec: EnvironmentSpec) -> Tenant:
         """A new environment with `source`'s seeded data and `spec`'s logins, in milliseconds."""
-        if source not in self.specs:
-            raise KeyError(f"unknown environment {source!r}; served: {', '.join(sorted(self.specs))}")
-        fingerprint = self._stored[source].get("fingerprint", "")
-        data = {**spec.to_dict(), "fingerprint": fingerprint}
+        self._known(source)
+        if spec.name == source:
+            raise ValueError(f"cannot clone environment {source!r} onto itself")
+        data = {**spec.to_dict(), "fingerprint": self._stored[source].get("fingerprint", "")}
         with self.store.transaction():
             self.store.drop_environment(spec.name)
             self.store.put_environment(spec.name, data)
             self.store.copy_environment(source, spec.name)
-        self._stored[spec.name] = data
-        self.specs[spec.name] = spec
-        self.seeders[spec.name] = self.seeders[source]
+        self._serve(spec, data, self.seeders[source])
         return Tenant(self.store, spec)
 
     def reset(self, name: str) -> None:
         """Put one environment back as it was seeded (a copy of its snapshot); the others are untouched."""
-        if name not in self.specs:
-            raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
+        self._known(name)
         with self.transaction():
             if self.store.restore(name):
                 return
-        self.add_environment(
-            self.specs[name],
-            self.seeders[name],
-            replace=True,
-            fingerprint=self._stored[name].get("fingerprint", ""),
-        )
+        fingerprint = self._stored[name].get("fingerprint", "").partition("|")[2]
+        self.add_environment(self.specs[name], self.seeders[name], replace=True, fingerprint=fingerprint)
 
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing: what the pipeline wraps every call in."""
@@ -199,24 +196,36 @@ class Backend:
 
     def add_user(self, environment: str, user: ApiUser) -> None:
         """Add (or replace, by username) a login of an environment."""
-        spec = self.specs[environment]
+        spec = self._known(environment)
         spec.users = [u for u in spec.users if u.username.lower() != user.username.lower()] + [user]
-        data = {**spec.to_dict(), "fingerprint": self._stored.get(environment, {}).get("fingerprint", "")}
+        data = {**spec.to_dict(), "fingerprint": self._stored[environment].get("fingerprint", "")}
         with self.store.transaction():
             self.store.put_environment(spec.name, data)
-        self._stored[environment] = data
+        self._serve(spec, data, self.seeders[environment])
 
     def tenant(self, name: str, user: ApiUser | None = None) -> Tenant:
-        return Tenant(self.store, self.specs[name], user)
+        return Tenant(self.store, self._known(name), user)
 
     def authenticate(self, username: str | None, token: str | None, domain: str | None) -> Tenant:
         """The tenant a header's credentials open, or 1001. `domain` is the sub-domain (optional)."""
         if not username or not token:
             raise InvalidAuthentication(context="no credentials")
-        for spec in self.specs.values():
-            if domain and spec.name.lower() != domain.strip().lower():
-                continue
-            for user in spec.users:
-                if user.username.lower() == username.strip().lower() and user.token == token.strip():
-                    return Tenant(self.store, spec, user)
+        wanted_domain = domain.strip().lower() if domain else None
+        for spec, user in self._logins.get(username.strip().lower(), []):
+            if user.token == token.strip() and wanted_domain in (None, spec.name.lower()):
+                return Tenant(self.store, spec, user)
         raise InvalidAuthentication(context=f"user {username!r} domain {domain!r}")
+
+    def _serve(self, spec: EnvironmentSpec, data: dict[str, Any], seeder: Seeder) -> None:
+        self._stored[spec.name] = data
+        self.specs[spec.name] = spec
+        self.seeders[spec.name] = seeder
+        for logins in self._logins.values():
+            logins[:] = [(s, u) for s, u in logins if s.name != spec.name]
+        for user in spec.users:
+            self._logins.setdefault(user.username.lower(), []).append((spec, user))
+
+    def _known(self, name: str) -> EnvironmentSpec:
+        if name not in self.specs:
+            raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
+        return self.specs[name]

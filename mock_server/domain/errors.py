@@ -72,6 +72,10 @@ class WageTaxAlreadySent(NmbrsError):
     code, text = 2012, "Wage Tax Declaration Already Sent"
 
 
+class InvalidIban(NmbrsError):
+    code, text = 2014, "Invalid BankAccount IBAN"
+
+
 class InvalidSetOfValues(NmbrsError):
     code, text = 2030, "Invalid Set of Values"
 

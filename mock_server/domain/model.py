@@ -73,6 +73,3 @@ class Employee:
     number: int
     display_name: str
     employee_type: int = 1  # EmployeeType_GetList id
-
-
-ENTITY_KINDS: dict[str, type] = {"debtor": Debtor, "company": Company, "employee": Employee}

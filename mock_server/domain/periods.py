@@ -191,10 +191,6 @@ def periods_between(period_type: PeriodType, start: Period, end: Period) -> Iter
         current = next_period(period_type, current)
 
 
-def is_before(a: Period, b: Period) -> bool:
-    return a < b
-
-
 def format_period(period_type: PeriodType, period: Period, fmt: PeriodFormat = DEFAULT_FORMAT) -> str:
     """``2026-5-M``: unpadded, as ``Company_GetCurrentPeriod`` answers."""
     period = _checked(period_type, period)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import cache
 
 from mock_server.domain.errors import UnauthorizedOperation
 
@@ -19,8 +20,7 @@ class Template:
     patterns: tuple[str, ...]
 
     def allows(self, service: str, operation: str) -> bool:
-        qualified = f"{service}.{operation}"
-        return any(fnmatchcase(qualified, pattern) for pattern in self.patterns)
+        return _allows(self.patterns, f"{service}.{operation}")
 
     def check(self, service: str, operation: str) -> None:
         if not self.allows(service, operation):
@@ -99,6 +99,13 @@ TIMECARD_EXPORT = _ops(
     "DaysVar_Set_Batch",
     "WageComponentVar_Insert_Batch",
 )
+
+
+@cache
+def _allows(patterns: tuple[str, ...], qualified: str) -> bool:
+    """Whether a pattern matches `Service.Operation` (remembered: every call asks)."""
+    return any(fnmatchcase(qualified, pattern) for pattern in patterns)
+
 
 BUILTIN_TEMPLATES: dict[str, Template] = {
     template.name: template

@@ -109,6 +109,13 @@ class Throttle:
             else:
                 self._buckets.pop(key, None)
 
+    def reset_environment(self, environment: str) -> None:
+        """Forget an environment's budget under any scope (`env` and every `env/user` key); under the
+        global scope the shared budget is left alone."""
+        with self._lock:
+            for key in [k for k in self._buckets if k == environment or k.startswith(f"{environment}/")]:
+                del self._buckets[key]
+
     def stats(self) -> dict[str, KeyStats]:
         """Calls admitted at once and calls delayed, per key still held."""
         with self._lock:

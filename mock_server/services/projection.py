@@ -55,8 +55,10 @@ def enum_name(contract: ServiceContract, enum: str, value: Any) -> Any:
     return value
 
 
-def _enum_positions(contract: ServiceContract) -> dict[str, int]:
-    return {value: index for enum in contract.enums.values() for index, value in enumerate(enum.values)}
+def _salary_type_positions(contract: ServiceContract) -> dict[str, int]:
+    """`Salary_V2.Type` is an int where `Salary.Type` is the SalaryType enum: a name reads as its number."""
+    enum = contract.enums.get("SalaryType")
+    return {value: index for index, value in enumerate(enum.values)} if enum else {}
 
 
 @cache
@@ -73,8 +75,9 @@ def _plan(contract: ServiceContract, type_name: str, family: str) -> _Plan:
     )
     derived = tuple(f.name for f in fields if f.name in ("StartPeriod", "StartYear", "CreationDate"))
     enums = tuple((f.name, f.type) for f in fields if f.type in contract.enums)
-    positions = _enum_positions(contract)
-    ints = tuple((f.name, positions) for f in fields if f.type == "int" and f.name in ("Type", "SalaryType"))
+    ints = tuple(
+        (f.name, _salary_type_positions(contract)) for f in fields if f.type == "int" and f.name == "Type"
+    )
     nested = tuple((f.name, f.type) for f in fields if contract.kind(f.type) == "complex")
     return _Plan(None, ids, derived, enums, ints, nested)
 

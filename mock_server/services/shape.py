@@ -50,7 +50,7 @@ class Shape:
     @property
     def is_variable(self) -> bool:
         """Variable records belong to one period; everything else holds from its period on."""
-        return self.family.endswith(("Var", "VarWorked"))
+        return self.family.endswith("Var")
 
     @property
     def is_batch(self) -> bool:
@@ -60,10 +60,6 @@ class Shape:
     def replaces_set(self) -> bool:
         """An array for one owner (`CostCenter_UpdateCurrent`): the owner's whole set from the period on."""
         return self.payload_is_array and not self.is_batch
-
-    @property
-    def targets_current(self) -> bool:
-        return "Current" in self.verb or self.period_param is None
 
     @property
     def has_period(self) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mock_server.domain.dutch_data import is_valid_iban
-from mock_server.domain.errors import InvalidHourComponent, InvalidWageComponent, NmbrsError
+from mock_server.domain.errors import InvalidHourComponent, InvalidIban, InvalidWageComponent
 from mock_server.domain.model import Company
 from mock_server.services.call import Call
 
@@ -38,7 +38,7 @@ def _wage_code(call: Call, company: Company, data: dict[str, Any]) -> None:
 def _iban(call: Call, company: Company, data: dict[str, Any]) -> None:
     iban = data.get("IBAN")
     if iban and not is_valid_iban(iban):
-        raise NmbrsError("Invalid BankAccount IBAN", code=2014, context=f"IBAN {iban!r}")
+        raise InvalidIban(context=f"IBAN {iban!r}")
 
 
 VALIDATORS: dict[str, Callable[[Call, Company, dict[str, Any]], None]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from mock_server.domain.errors import NmbrsError
+from mock_server.domain.errors import NmbrsError, Unknown
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
@@ -45,7 +45,7 @@ def from_nmbrs_error(error: NmbrsError) -> SoapFault:
 
 def internal_fault() -> SoapFault:
     """What a crash inside the mock looks like to the client: Nmbrs's catch-all, never a traceback."""
-    return SoapFault(SERVER_PREFIX + "9999: Unkown")
+    return from_nmbrs_error(Unknown())
 
 
 def fault_body(version: str, fault: SoapFault) -> bytes:

@@ -48,6 +48,7 @@ class _Outcome:
     operation: str | None = None
     tenant: Tenant | None = None
     delayed: float = 0.0
+    fault: str | None = None  # what went wrong, with the context the client does not see
 
 
 class _ServiceRuntime:
@@ -82,11 +83,14 @@ class Pipeline:
         try:
             response = self._handle(self.services[service], body, content_type, soap_action, outcome)
         except SoapFault as fault:
+            outcome.fault = fault.message
             response = self._fault(outcome.version, fault)
         except NmbrsError as error:
+            outcome.fault = f"{error.message} ({error.context})" if error.context else error.message
             response = self._fault(outcome.version, from_nmbrs_error(error))
-        except Exception:
+        except Exception as error:
             log.exception("unexpected error in %s.%s", service, outcome.operation)
+            outcome.fault = f"9999: internal error {type(error).__name__}: {error}"
             response = self._fault(outcome.version, internal_fault())
         self._journal(service, outcome, response, started)
         return response
@@ -137,9 +141,6 @@ class Pipeline:
 
     def _journal(self, service: str, outcome: _Outcome, response: SoapResponse, started: float) -> None:
         tenant = outcome.tenant
-        fault = None
-        if response.status != 200:
-            fault = _fault_text(response.body)
         self.journal.record(
             JournalEntry(
                 at=started,
@@ -149,16 +150,8 @@ class Pipeline:
                 username=tenant.user.username if tenant and tenant.user else None,
                 soap_version=outcome.version,
                 http_status=response.status,
-                fault=fault,
+                fault=outcome.fault,
                 duration_ms=round((time.time() - started) * 1000, 3),
                 delayed_ms=round(outcome.delayed * 1000, 3),
             )
         )
-
-
-def _fault_text(body: bytes) -> str:
-    text = body.decode("utf-8", "replace")
-    for start, end in (("<faultstring>", "</faultstring>"), ('<soap:Text xml:lang="en">', "</soap:Text>")):
-        if start in text:
-            return text.split(start, 1)[1].split(end, 1)[0]
-    return text[:200]

@@ -54,7 +54,7 @@ class SoapApp:
         version = version_from_content_type(content_type)
         limit = self.pipeline.settings.max_request_bytes
         declared = (environ.get("CONTENT_LENGTH") or "").strip()
-        if declared and not declared.isdigit():
+        if declared and not (declared.isascii() and declared.isdigit()):
             fault = client_fault(f"Bad Content-Length header: {declared[:40]!r}.")
             return _reply(start_response, 400, CONTENT_TYPES[version], fault_body(version, fault))
         length = int(declared) if declared else None
@@ -82,9 +82,13 @@ class SoapApp:
         )
 
 
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
 def _host(environ: dict[str, Any]) -> str:
-    host = environ.get("HTTP_HOST")
-    if host:
+    """The host the client used (for the WSDL's address); the server's own when the header is odd."""
+    host = environ.get("HTTP_HOST", "")
+    if _HOST.match(host):
         return host
     return f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
 

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS snapshot_counters AS SELECT * FROM counters WHERE 0;
 CREATE INDEX IF NOT EXISTS snapshot_records_env ON snapshot_records (env);
 """
 DATA_TABLES = ("entities", "records", "counters")
+_MAX_PARAMETERS = 900  # well under SQLite's limit on bound parameters
 
 
 def _default(value: Any) -> Any:
@@ -72,12 +73,16 @@ def _hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
+_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
+_DECODER = json.JSONDecoder(object_hook=_hook)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, default=_default, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def loads(text: str) -> Any:
-    return json.loads(text, object_hook=_hook)
+    return _DECODER.decode(text)
 
 
 class SqliteStore:
@@ -92,10 +97,19 @@ class SqliteStore:
             self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
         self._depth = 0
+        self._columns = {  # each data table's columns but `env`, for copies between table and snapshot
+            name: [row[1] for row in self.db.execute(f"PRAGMA table_info({name})") if row[1] != "env"]
+            for table in DATA_TABLES
+            for name in (table, f"snapshot_{table}")
+        }
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing; nested uses join the outer transaction."""
+        """All or nothing; nested uses join the outer transaction.
+
+        The lock keeps other threads (tests, tools) out. Greenlets of the serving hub share its thread,
+        so the lock does not separate them: a transaction must never yield to the hub (the throttle
+        delay is slept before the call's transaction starts)."""
         with self.lock:
             if self._depth:
                 self._depth += 1
@@ -108,11 +122,11 @@ class SqliteStore:
             self._depth = 1
             try:
                 yield
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            else:
                 self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
             finally:
                 self._depth = 0
 
@@ -121,7 +135,9 @@ class SqliteStore:
         self.db.execute("INSERT OR REPLACE INTO environments VALUES (?, ?)", (name, dumps(data)))
 
     def environments(self) -> dict[str, dict[str, Any]]:
-        return {name: loads(data) for name, data in self.db.execute("SELECT name, data FROM environments")}
+        with self.lock:
+            rows = self.db.execute("SELECT name, data FROM environments").fetchall()
+        return {name: loads(data) for name, data in rows}
 
     def drop_environment(self, name: str) -> None:
         for table in DATA_TABLES:  # table names are ours, never input
@@ -129,31 +145,34 @@ class SqliteStore:
             self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
         self.db.execute("DELETE FROM environments WHERE name = ?", (name,))
 
+    def _copy(self, table: str, source_table: str, source_env: str, target_env: str) -> None:
+        """Copy an environment's rows between a table and its snapshot, renaming the environment; the
+        columns are named, so both tables must simply share them."""
+        columns = ", ".join(self._columns[table])
+        self.db.execute(
+            f"INSERT INTO {table} (env, {columns}) SELECT ?, {columns} FROM {source_table} WHERE env = ?",
+            (target_env, source_env),
+        )
+
     def snapshot(self, name: str) -> None:
         """Remember an environment's rows as they are now (after seeding), for `restore`."""
         for table in DATA_TABLES:
             self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
-            self.db.execute(f"INSERT INTO snapshot_{table} SELECT * FROM {table} WHERE env = ?", (name,))
+            self._copy(f"snapshot_{table}", table, name, name)
 
     def copy_environment(self, source: str, target: str) -> None:
         """Give `target` the rows `source` was seeded with (its snapshot), as data and as snapshot."""
         for table in DATA_TABLES:
-            columns = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
-            rest = ", ".join(c for c in columns if c != "env")
-            select = f"SELECT ?, {rest} FROM snapshot_{table} WHERE env = ?"
-            for prefix in ("", "snapshot_"):
-                self.db.execute(f"INSERT INTO {prefix}{table} (env, {rest}) {select}", (target, source))
+            self._copy(table, f"snapshot_{table}", source, target)
+            self._copy(f"snapshot_{table}", f"snapshot_{table}", source, target)
 
     def restore(self, name: str) -> bool:
         """Put an environment's rows back as snapshotted; False when there is no snapshot."""
-        if (
-            self.db.execute("SELECT 1 FROM snapshot_counters WHERE env = ? LIMIT 1", (name,)).fetchone()
-            is None
-        ):
+        if not self._rows("SELECT 1 FROM snapshot_counters WHERE env = ? LIMIT 1", (name,)):
             return False
         for table in DATA_TABLES:
             self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
-            self.db.execute(f"INSERT INTO {table} SELECT * FROM snapshot_{table} WHERE env = ?", (name,))
+            self._copy(table, f"snapshot_{table}", name, name)
         return True
 
     # -- ids ------------------------------------------------------------------------------------
@@ -174,23 +193,24 @@ class SqliteStore:
             (env, kind, entity_id, parent, dumps(data)),
         )
 
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any]) -> list[tuple[Any, ...]]:
+        """Rows read under the lock, so another thread never sees a transaction half done."""
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
     def entity(self, env: str, kind: str, entity_id: int) -> dict[str, Any] | None:
-        row = self.db.execute(
+        rows = self._rows(
             "SELECT data FROM entities WHERE env = ? AND kind = ? AND id = ?", (env, kind, entity_id)
-        ).fetchone()
-        return None if row is None else loads(row[0])
+        )
+        return loads(rows[0][0]) if rows else None
 
     def entities(self, env: str, kind: str, parent: int | None = None) -> list[dict[str, Any]]:
         if parent is None:
-            rows = self.db.execute(
-                "SELECT data FROM entities WHERE env = ? AND kind = ? ORDER BY id", (env, kind)
-            )
+            sql, params = "SELECT data FROM entities WHERE env = ? AND kind = ? ORDER BY id", (env, kind)
         else:
-            rows = self.db.execute(
-                "SELECT data FROM entities WHERE env = ? AND kind = ? AND parent = ? ORDER BY id",
-                (env, kind, parent),
-            )
-        return [loads(data) for (data,) in rows]
+            sql = "SELECT data FROM entities WHERE env = ? AND kind = ? AND parent = ? ORDER BY id"
+            params = (env, kind, parent)
+        return [loads(data) for (data,) in self._rows(sql, params)]
 
     def delete_entity(self, env: str, kind: str, entity_id: int) -> None:
         self.db.execute("DELETE FROM entities WHERE env = ? AND kind = ? AND id = ?", (env, kind, entity_id))
@@ -215,16 +235,21 @@ class SqliteStore:
     def records(
         self, env: str, family: str, owner_kind: str, owners: list[int] | None = None
     ) -> list[StoredRecord]:
-        sql = "SELECT family, owner_kind, owner, id, start, until, created, data FROM records "
-        sql += "WHERE env = ? AND family = ? AND owner_kind = ?"
-        params: list[Any] = [env, family, owner_kind]
-        if owners is not None:
-            if len(owners) == 1:
-                sql += " AND owner = ?"
-            else:
-                sql += f" AND owner IN ({','.join('?' * len(owners))})"
-            params += owners
-        rows = self.db.execute(sql + " ORDER BY owner, start, id", params)
+        """The records of a family, by owner, then period, then age; for any number of owners."""
+        base = "SELECT family, owner_kind, owner, id, start, until, created, data FROM records "
+        base += "WHERE env = ? AND family = ? AND owner_kind = ?"
+        if owners is None:
+            chunks: list[list[int] | None] = [None]
+        else:
+            ordered = sorted(set(owners))
+            chunks = [ordered[i : i + _MAX_PARAMETERS] for i in range(0, len(ordered), _MAX_PARAMETERS)]
+        rows: list[tuple[Any, ...]] = []
+        for chunk in chunks:
+            sql, params = base, [env, family, owner_kind]
+            if chunk is not None:
+                sql += f" AND owner IN ({','.join('?' * len(chunk))})"
+                params += chunk
+            rows += self._rows(sql + " ORDER BY owner, start, id", params)
         return [StoredRecord(f, k, o, i, s, u, c, loads(d)) for f, k, o, i, s, u, c, d in rows]
 
     def delete_record(self, env: str, record_id: int) -> None:

@@ -11,7 +11,6 @@ from mock_server.domain.periods import (
     containing,
     first_day,
     format_period,
-    is_before,
     iso_weeks_in_year,
     last_day,
     next_period,
@@ -186,10 +185,11 @@ def test_periods_between() -> None:
 
 
 def test_ordering_is_year_then_number() -> None:
-    assert is_before(Period(2025, 13), Period(2026, 1))
-    assert is_before(Period(2026, 2), Period(2026, 10))
-    assert not is_before(Period(2026, 1), Period(2026, 1))
-    assert not is_before(Period(2026, 1), Period(2025, 12))
+    assert Period(2025, 13) < Period(2026, 1)
+    assert Period(2026, 2) < Period(2026, 10)
+    assert not Period(2026, 1) < Period(2026, 1)
+    assert not Period(2026, 1) < Period(2025, 12)
+    assert Period.from_key(Period(2026, 53).key) == Period(2026, 53)
 
 
 @pytest.mark.parametrize(
