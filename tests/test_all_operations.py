@@ -25,7 +25,7 @@ from zeep import Plugin
 from mock_server.app import MockApp
 from mock_server.contract import SERVICES, load_contract
 from mock_server.contract.model import Element, ServiceContract
-from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
+from mock_server.domain.demo import DEMO_DOMAIN, demo_spec
 from mock_server.server import MockServer
 
 SOAP_VERSIONS = ("1.1", "1.2")
@@ -39,19 +39,11 @@ FAULT_PREFIX = "Server was unable to process request. ---> "
 # "Service.Operation": the exact Nmbrs error code. Keep this as short as possible.
 EXPECTED_FAULTS: dict[str, int] = {}
 
+
 # Mock bugs these tests expose (reported, not fixed here). Each case is a strict xfail: it passes only
 # while the operation still faults, so fixing the bug turns it into a failure until its entry is removed.
-KNOWN_MOCK_BUGS: dict[str, str] = {}  # "Service.Operation": why it fails (a strict xfail)
-
-
 def _case(service: str, operation: str, version: str) -> Any:
-    key = f"{service}.{operation}"
-    marks = []
-    if key in KNOWN_MOCK_BUGS:
-        marks.append(
-            pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=KNOWN_MOCK_BUGS[key])
-        )
-    return pytest.param(service, operation, version, id=f"{key}-{version}", marks=marks)
+    return pytest.param(service, operation, version, id=f"{service}.{operation}-{version}")
 
 
 # Operations that move the company's current period (RunRequest_Insert processes a payroll run): they
@@ -130,11 +122,11 @@ class Wires:
 
 
 def new_environment(mock_app: MockApp) -> NmbrsCredentials:
-    """A fresh demo environment, created the way `conftest.environment` does."""
+    """A fresh copy of the demo environment, as `conftest.environment` makes one."""
     spec = demo_spec(f"alloperations{next(_names)}")
     user = replace(spec.users[0], username=f"user@{spec.name}.test", token=f"token-{spec.name}")
     spec = replace(spec, users=[user])
-    mock_app.backend.add_environment(spec, lambda tenant: seed_environment(tenant, EnvironmentShape()))
+    mock_app.backend.clone_environment(DEMO_DOMAIN, spec)
     return NmbrsCredentials(user.username, user.token, spec.name)
 
 

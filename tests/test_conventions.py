@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from nmbrs_client import NmbrsFault
 
 from mock_server.domain.periods import parse_period
 
@@ -127,6 +128,8 @@ def test_an_array_for_one_employee_replaces_the_set_from_its_period_on(client, m
 
 def test_history_reads_pick_the_record_of_the_period(client, monthly):
     _, employee, now = monthly
+    seeded = client.employee.Address_GetListCurrent(EmployeeId=employee)
+    assert seeded and all(a.City != "Utrecht" for a in seeded)
     address = {
         "Id": 0,
         "Default": True,
@@ -139,6 +142,75 @@ def test_history_reads_pick_the_record_of_the_period(client, monthly):
     }
     client.employee.Address_InsertCurrent(EmployeeId=employee, Address=address)
     current = client.employee.Address_GetListCurrent(EmployeeId=employee)
-    assert current[-1].City == "Utrecht"
+    assert [a.City for a in current] == [a.City for a in seeded] + ["Utrecht"]
     earlier = client.employee.Address_GetList(EmployeeId=employee, Period=now.number - 1, Year=now.year)
-    assert all(a.City != "Utrecht" for a in earlier)
+    assert [a.Id for a in earlier] == [a.Id for a in seeded]
+
+
+def test_an_unknown_id_changes_nothing(client, monthly):
+    _, employee, _ = monthly
+    before = client.employee.Address_GetListCurrent(EmployeeId=employee)
+    unknown = {
+        "Id": 424242,
+        "Default": True,
+        "Street": "Nergens",
+        "HouseNumber": "1",
+        "PostalCode": "1000 AA",
+        "City": "Nergens",
+        "CountryISOCode": "NL",
+        "Type": "HomeAddress",
+    }
+    client.employee.Address_Update(EmployeeId=employee, Address=unknown)
+    assert (
+        client.employee.HourComponent_Update(
+            EmployeeId=employee,
+            Hourcomponent=hour(1, "1.00", 424242),
+            EndPeriod=0,
+            EndYear=0,
+            UnprotectedMode=False,
+        )
+        == 0
+    )
+    after = client.employee.Address_GetListCurrent(EmployeeId=employee)
+    assert [(a.Id, a.City) for a in after] == [(a.Id, a.City) for a in before]
+
+
+def test_changing_a_record_of_a_past_period_needs_unprotected_mode(client, monthly):
+    _, employee, now = monthly
+    past = client.employee.HourComponentVar_Insert(
+        EmployeeId=employee,
+        Hourcomponent=hour(1, "2.00"),
+        Period=now.number - 1,
+        Year=now.year,
+        UnprotectedMode=True,
+    )
+    with pytest.raises(NmbrsFault) as refused:
+        client.employee.HourComponent_Update(
+            EmployeeId=employee,
+            Hourcomponent=hour(1, "9.00", past),
+            EndPeriod=0,
+            EndYear=0,
+            UnprotectedMode=False,
+        )
+    assert refused.value.code == 2011
+    with pytest.raises(NmbrsFault) as bad_code:
+        client.employee.HourComponent_Update(
+            EmployeeId=employee,
+            Hourcomponent=hour(999, "9.00", past),
+            EndPeriod=0,
+            EndYear=0,
+            UnprotectedMode=True,
+        )
+    assert bad_code.value.code == 2001
+    hours = client.employee.HourComponentVar_Get(EmployeeId=employee, Period=now.number - 1, Year=now.year)
+    assert [(h.HourCode, h.Hours) for h in hours] == [(1, Decimal("2.00"))]
+    assert (
+        client.employee.HourComponent_Update(
+            EmployeeId=employee,
+            Hourcomponent=hour(2, "9.00", past),
+            EndPeriod=0,
+            EndYear=0,
+            UnprotectedMode=True,
+        )
+        == past
+    )

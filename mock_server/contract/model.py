@@ -8,6 +8,9 @@ WSDLs and stored as generated Python literals under `mock_server/contract/_gener
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 UNBOUNDED = -1
 
@@ -15,8 +18,16 @@ UNBOUNDED = -1
 BUILTIN_TYPES = frozenset(
     {"int", "string", "decimal", "dateTime", "boolean", "base64Binary", "guid", "anyType"}
 )
-# .NET value types: an absent element is read as the type's default, never as null.
-VALUE_TYPES = frozenset({"int", "decimal", "dateTime", "boolean", "guid"})
+# .NET value types and their defaults: an absent element reads as the default, never as null (enums are
+# value types too: their default is their first value).
+DOTNET_DEFAULTS: dict[str, Any] = {
+    "int": 0,
+    "decimal": Decimal(0),
+    "boolean": False,
+    "dateTime": datetime(1, 1, 1),
+    "guid": "00000000-0000-0000-0000-000000000000",
+}
+VALUE_TYPES = frozenset(DOTNET_DEFAULTS)
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,16 @@ class ServiceContract:
             inherited = self.fields_of(complex_type.base) if complex_type.base else ()
             fields = self._fields[type_name] = inherited + complex_type.elements
         return fields
+
+    def default(self, element: Element) -> Any:
+        """What .NET reads or writes for an absent required value-type element, or None."""
+        if not element.min_occurs or element.nillable:
+            return None
+        if element.type in DOTNET_DEFAULTS:
+            return DOTNET_DEFAULTS[element.type]
+        if element.type in self.enums:
+            return self.enums[element.type].values[0]
+        return None
 
     def kind(self, type_name: str) -> str:
         """'builtin', 'enum' or 'complex'."""

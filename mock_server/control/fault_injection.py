@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from mock_server.domain.errors import NmbrsError
+from mock_server.domain.errors import NmbrsError, text_for
 
 
 @dataclass
@@ -14,7 +14,7 @@ class FaultRule:
     operation: str = "*"  # `Service.Operation` pattern or a bare operation pattern
     environment: str = "*"
     code: int = 9999
-    text: str = "Unkown"
+    text: str | None = None  # None: the text Nmbrs gives that code
     times: int | None = 1  # None: every matching call
 
     def matches(self, service: str, operation: str, environment: str) -> bool:
@@ -44,4 +44,6 @@ class FaultInjector:
                         rule.times -= 1
                         if rule.times <= 0:
                             self._rules.remove(rule)
-                    raise NmbrsError(rule.text, code=rule.code, context="injected fault")
+                    raise NmbrsError(
+                        rule.text or text_for(rule.code), code=rule.code, context="injected fault"
+                    )

@@ -88,3 +88,13 @@ class Unknown(NmbrsError):
     """Nmbrs's catch-all, also the legacy "TWK" fault for protected periods."""
 
     code, text = 9999, "Unkown"
+
+
+def text_for(code: int) -> str:
+    """The text Nmbrs puts after a code (the catch-all's for codes the mock does not know)."""
+    known = {cls.code: cls.text for cls in _subclasses(NmbrsError)}
+    return known.get(code, Unknown.text)
+
+
+def _subclasses(cls: type[NmbrsError]) -> list[type[NmbrsError]]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]

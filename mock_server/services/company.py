@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from mock_server.domain.model import Company
-from mock_server.domain.periods import PeriodType, format_period
+from mock_server.domain.periods import Period, PeriodType, containing, first_day, format_period
 from mock_server.services.call import Call, handles
 
 SERVICE = "CompanyService"
@@ -58,16 +59,22 @@ def insert(call: Call) -> int:
     tenant = call.tenant
     debtor = tenant.debtor(call.args["DebtorId"])
     period_type = PeriodType.from_code(call.args["PeriodType"])
-    template = tenant.companies(debtor.id)
-    year = template[0].current_year if template else 2026
+    current = _current_period_for(tenant.companies(), period_type)
     company = Company(
         id=tenant.next_id("company", 10_000),
         debtor_id=debtor.id,
         number=max((c.number for c in tenant.companies()), default=0) + 1,
         name=call.args.get("CompanyName") or "",
         period_type=period_type.value,
-        current_year=year,
-        current_period=1,
+        current_year=current.year,
+        current_period=current.number,
     )
     tenant.save(company)
     return company.id
+
+
+def _current_period_for(companies: list[Company], period_type: PeriodType) -> Period:
+    """A new company starts in the period of the environment's "today": the latest day on which one of
+    its companies' current periods starts (the real date in an environment without companies)."""
+    day = max((first_day(c.type, c.current) for c in companies), default=date.today())
+    return containing(period_type, day)

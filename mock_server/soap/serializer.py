@@ -19,30 +19,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.contract.model import VALUE_TYPES, Element, ServiceContract
+from mock_server.contract.model import Element, ServiceContract
 from mock_server.soap.faults import ENVELOPE_CLOSE, ENVELOPE_OPEN, SOAP11_ENV, SOAP12_ENV
 
 Append = Callable[[str], None]
 _NEEDS_ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _INVALID_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_DEFAULTS = {
-    "int": "0",
-    "decimal": "0",
-    "boolean": "false",
-    "dateTime": "0001-01-01T00:00:00",
-    "guid": "00000000-0000-0000-0000-000000000000",
-}
 
 
 def _default(contract: ServiceContract, element: Element) -> str | None:
-    """What .NET writes for an absent required value type (enums are value types too: their first value)."""
-    if not element.min_occurs:
+    """The wire text of .NET's default for an absent required value type (see `ServiceContract.default`)."""
+    value = contract.default(element)
+    if value is None:
         return None
-    if element.type in VALUE_TYPES:
-        return _DEFAULTS[element.type]
-    if element.type in contract.enums:
-        return contract.enums[element.type].values[0]
-    return None
+    return value if isinstance(value, str) else _FORMATTERS[element.type](value)
 
 
 class SerializationError(Exception):

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
@@ -21,18 +20,11 @@ from spyne.protocol.soap import Soap11
 from spyne.server import ServerBase
 
 from mock_server.contract import module_name
-from mock_server.contract.model import VALUE_TYPES, Element, ServiceContract
+from mock_server.contract.model import Element, ServiceContract
 from mock_server.soap.envelope import SoapRequest
 from mock_server.soap.faults import READ_PREFIX, client_fault
 
 logging.getLogger("spyne").setLevel(logging.CRITICAL)  # expected faults are not errors (pitfall P8)
-_VALUE_DEFAULTS: dict[str, Any] = {
-    "int": 0,
-    "decimal": Decimal(0),
-    "boolean": False,
-    "dateTime": datetime(1, 1, 1),
-    "guid": "00000000-0000-0000-0000-000000000000",
-}
 
 
 @dataclass
@@ -118,9 +110,7 @@ class SpyneService:
 
     def _plain_single(self, element: Element, value: Any) -> Any:
         if value is None:
-            if element.type in VALUE_TYPES and element.min_occurs and not element.nillable:
-                return _VALUE_DEFAULTS[element.type]
-            return None
+            return self.contract.default(element)
         kind = self.contract.kind(element.type)
         if kind == "complex":
             return self._plain_complex(element.type, value)
