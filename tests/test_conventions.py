@@ -184,33 +184,20 @@ def test_changing_a_record_of_a_past_period_needs_unprotected_mode(client, month
         Year=now.year,
         UnprotectedMode=True,
     )
-    with pytest.raises(NmbrsFault) as refused:
-        client.employee.HourComponent_Update(
+
+    def update(code: int, hours: str, unprotected: bool) -> int:
+        return client.employee.HourComponent_Update(
             EmployeeId=employee,
-            Hourcomponent=hour(1, "9.00", past),
+            Hourcomponent=hour(code, hours, past),
             EndPeriod=0,
             EndYear=0,
-            UnprotectedMode=False,
+            UnprotectedMode=unprotected,
         )
-    assert refused.value.code == 2011
-    with pytest.raises(NmbrsFault) as bad_code:
-        client.employee.HourComponent_Update(
-            EmployeeId=employee,
-            Hourcomponent=hour(999, "9.00", past),
-            EndPeriod=0,
-            EndYear=0,
-            UnprotectedMode=True,
-        )
-    assert bad_code.value.code == 2001
+
+    for code, unprotected, fault in ((1, False, 2011), (999, True, 2001)):  # past period; unknown hour code
+        with pytest.raises(NmbrsFault) as refused:
+            update(code, "9.00", unprotected)
+        assert refused.value.code == fault
     hours = client.employee.HourComponentVar_Get(EmployeeId=employee, Period=now.number - 1, Year=now.year)
     assert [(h.HourCode, h.Hours) for h in hours] == [(1, Decimal("2.00"))]
-    assert (
-        client.employee.HourComponent_Update(
-            EmployeeId=employee,
-            Hourcomponent=hour(2, "9.00", past),
-            EndPeriod=0,
-            EndYear=0,
-            UnprotectedMode=True,
-        )
-        == past
-    )
+    assert update(2, "9.00", True) == past

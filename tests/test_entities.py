@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+from nmbrs_client import NmbrsFault
+
 from mock_server.domain.periods import first_day, parse_period
 
 
@@ -46,10 +49,8 @@ def test_an_inserted_company_starts_in_the_environments_current_period(client):
     names = {c.ID: c.Name for c in client.company.List_GetByDebtor(DebtorId=debtor.Id)}
     assert names[weekly] == "Nieuwe Vestiging B.V."
     assert client.company.Company_GetCurrentPeriod(CompanyId=weekly) == "2026-47-W1"  # 16 November 2026
-    refused = client.company.call  # an unknown period type is refused, nothing is created
-    try:
-        refused(
-            "Company_Insert",
+    with pytest.raises(NmbrsFault) as refused:  # an unknown period type is refused, nothing is created
+        client.company.Company_Insert(
             DebtorId=debtor.Id,
             CompanyName="X",
             PeriodType=9,
@@ -57,10 +58,7 @@ def test_an_inserted_company_starts_in_the_environments_current_period(client):
             LabourAgreementSettingsGroupGuid="00000000-0000-0000-0000-000000000000",
             PayInAdvance=False,
         )
-    except Exception as fault:
-        assert getattr(fault, "code", None) == 2030
-    else:
-        raise AssertionError("period type 9 was accepted")
+    assert refused.value.code == 2030
     assert len(client.company.List_GetAll()) == len(existing) + 1
 
 
