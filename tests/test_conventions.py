@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from nmbrs_client import NmbrsFault
+from payloads import hour
 
 from mock_server.domain.periods import parse_period
 
@@ -19,16 +20,6 @@ def monthly(client):
             employee = client.employee.List_GetByCompany(CompanyId=company.ID, EmployeeType=0)[0].Id
             return company.ID, employee, period
     raise AssertionError("no monthly company")
-
-
-def hour(code: int, hours: str, component_id: int = 0) -> dict:
-    return {
-        "Id": component_id,
-        "HourCode": code,
-        "Hours": Decimal(hours),
-        "CostCenterId": None,
-        "CostUnitId": None,
-    }
 
 
 def test_fixed_components_hold_until_stopped_and_variable_ones_for_one_period(client, monthly):

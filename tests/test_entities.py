@@ -34,30 +34,27 @@ def test_an_inserted_employee_has_personal_info_employment_and_service(client):
     assert client.employee.Employee_GetCurrent(EmployeeId=employee) == f"{now.year}-{now.number}-{kind.value}"
 
 
-def test_an_inserted_company_starts_in_the_environments_current_period(client):
-    debtor = client.debtor.List_GetAll()[0]
-    existing = client.company.List_GetAll()
-    weekly = client.company.Company_Insert(
-        DebtorId=debtor.Id,
-        CompanyName="Nieuwe Vestiging B.V.",
-        PeriodType=3,
+def insert_company(client, debtor_id: int, name: str, period_type: int) -> int:
+    return client.company.Company_Insert(
+        DebtorId=debtor_id,
+        CompanyName=name,
+        PeriodType=period_type,
         DefaultCompanyId=0,
         LabourAgreementSettingsGroupGuid="00000000-0000-0000-0000-000000000000",
         PayInAdvance=False,
     )
+
+
+def test_an_inserted_company_starts_in_the_environments_current_period(client):
+    debtor = client.debtor.List_GetAll()[0]
+    existing = client.company.List_GetAll()
+    weekly = insert_company(client, debtor.Id, "Nieuwe Vestiging B.V.", period_type=3)
     assert weekly not in [c.ID for c in existing]
     names = {c.ID: c.Name for c in client.company.List_GetByDebtor(DebtorId=debtor.Id)}
     assert names[weekly] == "Nieuwe Vestiging B.V."
     assert client.company.Company_GetCurrentPeriod(CompanyId=weekly) == "2026-47-W1"  # 16 November 2026
     with pytest.raises(NmbrsFault) as refused:  # an unknown period type is refused, nothing is created
-        client.company.Company_Insert(
-            DebtorId=debtor.Id,
-            CompanyName="X",
-            PeriodType=9,
-            DefaultCompanyId=0,
-            LabourAgreementSettingsGroupGuid="00000000-0000-0000-0000-000000000000",
-            PayInAdvance=False,
-        )
+        insert_company(client, debtor.Id, "X", period_type=9)
     assert refused.value.code == 2030
     assert len(client.company.List_GetAll()) == len(existing) + 1
 

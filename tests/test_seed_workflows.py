@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 from nmbrs_client import NmbrsClient, NmbrsCredentials, NmbrsFault
+from payloads import hour
 
 from mock_server.domain.model import ApiUser
 from mock_server.domain.periods import PeriodType, containing, first_day, parse_period
@@ -68,19 +69,7 @@ def test_time_tracking_export(client, as_template):
     assert any(eid not in with_contract for eid in latest)
 
     period = current(client, company.ID)
-    hours = [
-        {
-            "EmployeeId": eid,
-            "Id": 0,
-            "HourCode": 1,
-            "CostCenterId": None,
-            "CostUnitId": None,
-            "Hours": Decimal("8.00"),
-            "Comment": f"dag {day}",
-        }
-        for eid in importable
-        for day in range(1, 4)
-    ]
+    hours = [hour(1, "8.00", employee=eid, comment=f"dag {day}") for eid in importable for day in range(1, 4)]
     for batch in (hours[: len(hours) // 2], hours[len(hours) // 2 :]):
         timechimp.employee.HourComponentVar_Insert_Batch(
             HourComponents={"EmployeeHourComponent": batch},
@@ -101,17 +90,7 @@ def test_time_tracking_export(client, as_template):
     # edit one day and re-export: TimeChimp sends only what is not there yet
     wanted = [(1, Decimal("8.00"))] * 3 + [(1, Decimal("4.50"))]
     present = [(h.HourCode, h.Hours) for h in exported]
-    changes = [
-        {
-            "EmployeeId": first,
-            "Id": 0,
-            "HourCode": code,
-            "CostCenterId": None,
-            "CostUnitId": None,
-            "Hours": amount,
-        }
-        for code, amount in wanted[len(present) :]
-    ]
+    changes = [hour(code, amount, employee=first) for code, amount in wanted[len(present) :]]
     timechimp.employee.HourComponentVar_Insert_Batch(
         HourComponents={"EmployeeHourComponent": changes},
         Period=period.number,
@@ -148,18 +127,7 @@ def test_timecards_land_in_the_four_weekly_period_of_their_dates(client):
     cards = [start + timedelta(days=2), start + timedelta(days=9)]  # both in the current four-week period
     assert {containing(PeriodType.W4, d) for d in cards} == {now}
     employee = client.employee.List_GetByCompany(CompanyId=company.ID, EmployeeType=0)[0]
-    hours = [
-        {
-            "EmployeeId": employee.Id,
-            "Id": 0,
-            "HourCode": 1,
-            "CostCenterId": None,
-            "CostUnitId": None,
-            "Hours": Decimal("6.25"),
-            "Comment": d.isoformat(),
-        }
-        for d in cards
-    ]
+    hours = [hour(1, Decimal("6.25"), employee=employee.Id, comment=d.isoformat()) for d in cards]
     client.employee.HourComponentVar_Insert_Batch(
         HourComponents={"EmployeeHourComponent": hours},
         Period=now.number,
@@ -266,18 +234,7 @@ def test_flexible_payroll_in_two_companies(client, as_template):
         for hours in (Decimal("10.00"), Decimal("12.50")):  # send twice: clear, then insert
             keeping.employee.HourComponentVar_ClearCurrent(EmployeeId=employee)
             keeping.employee.HourComponentVar_Insert_Batch(
-                HourComponents={
-                    "EmployeeHourComponent": [
-                        {
-                            "EmployeeId": employee,
-                            "Id": 0,
-                            "HourCode": 10,
-                            "CostCenterId": None,
-                            "CostUnitId": None,
-                            "Hours": hours,
-                        }
-                    ]
-                },
+                HourComponents={"EmployeeHourComponent": [hour(10, hours, employee=employee)]},
                 Period=now.number,
                 Year=now.year,
                 UnprotectedMode=False,
@@ -294,13 +251,7 @@ def test_processing_a_run_pays_the_hours_locks_the_period_and_advances(client):
     rate = hourly.EmployeeSalaries.Salary_V2[-1].Value
     client.employee.HourComponentVar_InsertCurrent(
         EmployeeId=hourly.EmployeeId,
-        Hourcomponent={
-            "Id": 0,
-            "HourCode": 10,
-            "Hours": Decimal("20.00"),
-            "CostCenterId": None,
-            "CostUnitId": None,
-        },
+        Hourcomponent=hour(10, Decimal("20.00")),
     )
     client.company.RunRequest_Insert(CompanyId=company.ID)
     after = current(client, company.ID)
@@ -320,13 +271,7 @@ def test_processing_a_run_pays_the_hours_locks_the_period_and_advances(client):
     code = fault_code(
         lambda: client.employee.HourComponentVar_Insert(
             EmployeeId=hourly.EmployeeId,
-            Hourcomponent={
-                "Id": 0,
-                "HourCode": 1,
-                "Hours": Decimal("1"),
-                "CostCenterId": None,
-                "CostUnitId": None,
-            },
+            Hourcomponent=hour(1, Decimal("1")),
             Period=now.number,
             Year=now.year,
             UnprotectedMode=False,
@@ -409,14 +354,7 @@ def test_refused_writes_change_nothing(client, as_template):
     company = company_of_type(client, "M")
     now = current(client, company.ID)
     employee = client.employee.List_GetByCompany(CompanyId=company.ID, EmployeeType=0)[0].Id
-    item = {
-        "EmployeeId": employee,
-        "Id": 0,
-        "HourCode": 1,
-        "CostCenterId": None,
-        "CostUnitId": None,
-        "Hours": Decimal("3.00"),
-    }
+    item = hour(1, Decimal("3.00"), employee=employee)
 
     def insert(items, period=now.number, year=now.year, unprotected=False, who=client):
         return fault_code(

@@ -92,6 +92,10 @@ class Tenant:
     def records(self, family: str, owner_kind: str, owners: list[int] | None = None) -> list[StoredRecord]:
         return self.store.records(self.name, family, owner_kind, owners)
 
+    def now(self) -> datetime:
+        """The time stamped on what a call writes (seeded data carries its own fixed date)."""
+        return datetime.now().replace(microsecond=0)
+
     def records_by_owner(
         self, family: str, owner_kind: str, owners: list[int]
     ) -> dict[int, list[StoredRecord]]:
@@ -109,7 +113,7 @@ class Tenant:
     ) -> StoredRecord:
         """Store a new record holding from `start` on (only in `start` when `variable`)."""
         key = start.key
-        moment = (created or datetime.now()).replace(microsecond=0).isoformat()
+        moment = (created or self.now()).replace(microsecond=0).isoformat()
         record = StoredRecord(
             family,
             owner_kind,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,15 @@ from mock_server.domain.backend import Tenant
 from mock_server.domain.dutch_data import DutchDataGenerator, Person, bic_for, domain_for_company, work_email
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
 from mock_server.domain.payroll import process_run
-from mock_server.domain.periods import Period, PeriodType, containing, first_day, last_day, previous_period
+from mock_server.domain.periods import (
+    Period,
+    PeriodType,
+    containing,
+    first_day,
+    last_day,
+    midnight,
+    previous_period,
+)
 
 DEMO_USER = "demo@nmbrs-mock.test"
 DEMO_TOKEN = "demo-token"
@@ -66,7 +74,7 @@ class Seeder:
         self.shape = shape
         self.people = DutchDataGenerator(shape.seed)
         self.random = random.Random(shape.seed)
-        self.created = datetime.combine(DEMO_DATE, datetime.min.time())
+        self.created = midnight(DEMO_DATE)
         self.cost_centers: dict[tuple[int, str], int] = {}  # (company, code) -> record id
 
     def run(self) -> None:
@@ -86,7 +94,7 @@ class Seeder:
         company.current_year, company.current_period = target.year, 1
         self.tenant.save(company)
         while company.current < target:
-            at = datetime.combine(last_day(company.type, company.current), datetime.min.time())
+            at = midnight(last_day(company.type, company.current))
             process_run(self.tenant, company, at)
         declarations = self.tenant.records("WageTax", "company", [company.id])
         for record in declarations[: max(len(declarations) - self.shape.unsent_declarations, 0)]:
@@ -226,7 +234,7 @@ class Seeder:
             "EmailWork": email,
             "BurgerlijkeStaat": 0,
             "Naamstelling": 0,
-            "Birthday": _midnight(person.birthday),
+            "Birthday": midnight(person.birthday),
             "CreationDate": self.created,
             "StartPeriod": start.number,
             "StartYear": start.year,
@@ -234,7 +242,7 @@ class Seeder:
         }
 
     def _contract(self, start: Period, company: Company, zero_hour: bool) -> dict[str, Any]:
-        begin = _midnight(first_day(company.type, start))
+        begin = midnight(first_day(company.type, start))
         return {
             "CreationDate": self.created,
             "StartDate": begin,
@@ -251,7 +259,7 @@ class Seeder:
         }
 
     def _employment(self, employee: Employee, company: Company, start: Period) -> None:
-        begin = _midnight(first_day(company.type, start))
+        begin = midnight(first_day(company.type, start))
         self._record(
             "Employment",
             "employee",
@@ -291,7 +299,7 @@ class Seeder:
     def _money(
         self, employee: Employee, company: Company, start: Period, person: Person, zero_hour: bool
     ) -> None:
-        begin = _midnight(first_day(company.type, start))
+        begin = midnight(first_day(company.type, start))
         value = (
             Decimal(self.random.randint(1400, 1900)) / 100
             if zero_hour
@@ -359,10 +367,6 @@ def _address(person: Person) -> dict[str, Any]:
         "City": person.city,
         "CountryISOCode": "NL",
     }
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
 
 
 def _bic(iban: str) -> str | None:

@@ -18,7 +18,15 @@ from typing import Any
 
 from mock_server.domain.backend import Tenant
 from mock_server.domain.model import Company, Employee
-from mock_server.domain.periods import Period, PeriodType, first_day, iso_weeks_in_year, last_day, next_period
+from mock_server.domain.periods import (
+    Period,
+    PeriodType,
+    first_day,
+    iso_weeks_in_year,
+    last_day,
+    midnight,
+    next_period,
+)
 from mock_server.domain.records import StoredRecord, of_year, valid_at
 
 CENT = Decimal("0.01")
@@ -210,8 +218,7 @@ def _add_declaration(
         (pay.wage_tax + sum(employer_premiums(pay.gross).values(), Decimal(0)) for pay in pays), Decimal(0)
     )
     serial = len(of_year(tenant.records("WageTax", "company", [company.id]), period.year)) + 1
-    start = datetime.combine(first_day(company.type, period), datetime.min.time())
-    end = datetime.combine(last_day(company.type, period), datetime.min.time())
+    start, end = midnight(first_day(company.type, period)), midnight(last_day(company.type, period))
     tenant.add_record(
         "WageTax",
         "company",

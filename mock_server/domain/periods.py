@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from mock_server.domain.errors import InvalidPeriod, InvalidSetOfValues
@@ -207,3 +207,8 @@ def parse_period(text: str, fmt: PeriodFormat = DEFAULT_FORMAT) -> tuple[PeriodT
         raise InvalidPeriod(context=f"malformed period {text!r}")
     period_type = fmt.period_type(match.group(3))
     return period_type, validate(period_type, int(match.group(1)), int(match.group(2)))
+
+
+def midnight(day: date) -> datetime:
+    """A date as the midnight timestamp Nmbrs sends for date-only values."""
+    return datetime.combine(day, datetime.min.time())

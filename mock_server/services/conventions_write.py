@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from mock_server.domain.model import Company
-from mock_server.domain.periods import Period, first_day, previous_period, validate
+from mock_server.domain.periods import Period, first_day, midnight, previous_period, validate
 from mock_server.domain.records import StoredRecord
 from mock_server.services.call import Call
 from mock_server.services.projection import is_id_field, names_record, project
@@ -88,7 +88,7 @@ def _apply(
     if company is not None:
         validate_values(call, shape.family, company, data)
         if period is not None and data.get("StartDate", 0) in (None, datetime(1, 1, 1)):
-            data["StartDate"] = datetime.combine(first_day(company.type, period), datetime.min.time())
+            data["StartDate"] = midnight(first_day(company.type, period))
     if not verb.startswith("Insert"):
         existing = _existing(call, shape, owner_id, data, key)
         if existing is _NOT_FOUND:

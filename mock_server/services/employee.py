@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from mock_server.domain.model import Company, Employee
-from mock_server.domain.periods import containing, first_day, format_period
+from mock_server.domain.periods import containing, first_day, format_period, midnight
 from mock_server.services.call import Call, handles
 
 SERVICE = "EmployeeService"
@@ -86,4 +86,4 @@ def _start_date(call: Call, company: Company) -> datetime:
     value = call.args.get("StartDate") or employment.get("StartDate")
     if isinstance(value, datetime) and value.year > 1:
         return value
-    return datetime.combine(first_day(company.type, company.current), datetime.min.time())
+    return midnight(first_day(company.type, company.current))

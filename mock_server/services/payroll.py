@@ -55,7 +55,7 @@ def _company(call: Call) -> Company:
 @handles(SERVICE, "RunRequest_Insert")
 def request_run(call: Call) -> None:
     """Processes a run for the current period at once: locks it, payslips, a declaration, next period."""
-    process_run(call.tenant, _company(call), datetime.now().replace(microsecond=0))
+    process_run(call.tenant, _company(call), call.tenant.now())
 
 
 @handles(SERVICE, "Run_GetEmployeesByRunCompany")
@@ -103,7 +103,7 @@ def wage_tax_sent(call: Call) -> bool:
     declaration = _declaration(call, company)
     if declaration.data.get("Status") == "sent":
         raise WageTaxAlreadySent(context=f"declaration {declaration.id}")
-    declaration.data = {**declaration.data, "Status": "sent", "SentAt": datetime.now().replace(microsecond=0)}
+    declaration.data = {**declaration.data, "Status": "sent", "SentAt": call.tenant.now()}
     call.tenant.put_record(declaration)
     return True
 
@@ -199,7 +199,7 @@ def _sepa(call: Call, company: Company, view: RunView, payments: list[Payment], 
         account.get("BIC") or "",
         payments,
         f"{kind}-{company.id}-{view.run.id}",
-        datetime.now().replace(microsecond=0),
+        call.tenant.now(),
         _payment_date(call),
     )
 

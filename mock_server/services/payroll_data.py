@@ -15,7 +15,7 @@ from mock_server.domain.dutch_data import is_valid_bsn
 from mock_server.domain.errors import NotFound
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.payroll import employer_premiums
-from mock_server.domain.periods import Period
+from mock_server.domain.periods import Period, midnight
 from mock_server.domain.records import StoredRecord, latest_at, of_year
 
 
@@ -141,7 +141,7 @@ def wage_tax_xml(tenant: Tenant, company: Company, declaration: StoredRecord) ->
         end,
         [e for e in employees if e is not None],
         message_id=f"LA{declaration.id}",
-        created=datetime.combine(end, datetime.min.time()),
+        created=midnight(end),
         strict=False,
     )
 

@@ -39,6 +39,10 @@ class SoapResponse:
     content_type: str
     body: bytes
 
+    @classmethod
+    def fault(cls, version: str, fault: SoapFault) -> SoapResponse:
+        return cls(fault.http_status, CONTENT_TYPES[version], fault_body(version, fault))
+
 
 @dataclass
 class _Outcome:
@@ -84,14 +88,14 @@ class Pipeline:
             response = self._handle(self.services[service], body, content_type, soap_action, outcome)
         except SoapFault as fault:
             outcome.fault = fault.message
-            response = self._fault(outcome.version, fault)
+            response = SoapResponse.fault(outcome.version, fault)
         except NmbrsError as error:
             outcome.fault = f"{error.message} ({error.context})" if error.context else error.message
-            response = self._fault(outcome.version, from_nmbrs_error(error))
+            response = SoapResponse.fault(outcome.version, from_nmbrs_error(error))
         except Exception as error:
             log.exception("unexpected error in %s.%s", service, outcome.operation)
             outcome.fault = f"9999: internal error {type(error).__name__}: {error}"
-            response = self._fault(outcome.version, internal_fault())
+            response = SoapResponse.fault(outcome.version, internal_fault())
         self._journal(service, outcome, response, started)
         return response
 
@@ -135,9 +139,6 @@ class Pipeline:
 
         with self.backend.transaction():
             return runtime.spyne.call(decoded, run)
-
-    def _fault(self, version: str, fault: SoapFault) -> SoapResponse:
-        return SoapResponse(fault.http_status, CONTENT_TYPES[version], fault_body(version, fault))
 
     def _journal(self, service: str, outcome: _Outcome, response: SoapResponse, started: float) -> None:
         tenant = outcome.tenant

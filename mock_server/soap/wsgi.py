@@ -12,8 +12,8 @@ from urllib.parse import parse_qs
 from mock_server.contract import SERVICES, load_contract, wsdl_bytes
 from mock_server.contract.wsdl_writer import PLACEHOLDER_ADDRESS
 from mock_server.soap.envelope import version_from_content_type
-from mock_server.soap.faults import CONTENT_TYPES, client_fault, fault_body, internal_fault
-from mock_server.soap.pipeline import Pipeline
+from mock_server.soap.faults import SoapFault, internal_fault
+from mock_server.soap.pipeline import Pipeline, SoapResponse
 
 log = logging.getLogger("nmbrs_mock")
 StartResponse = Callable[..., Any]
@@ -42,9 +42,7 @@ class SoapApp:
             except Exception:  # never a traceback or a bare server error page: an ASMX fault
                 log.exception("unexpected error reading a request to %s", service)
                 version = version_from_content_type(environ.get("CONTENT_TYPE"))
-                return _reply(
-                    start_response, 500, CONTENT_TYPES[version], fault_body(version, internal_fault())
-                )
+                return _send(start_response, SoapResponse.fault(version, internal_fault()))
         if method in ("GET", "HEAD"):
             return self._get(service, environ, start_response)
         return _reply(start_response, 405, "text/plain; charset=utf-8", b"Method not allowed\n")
@@ -55,8 +53,8 @@ class SoapApp:
         limit = self.pipeline.settings.max_request_bytes
         declared = (environ.get("CONTENT_LENGTH") or "").strip()
         if declared and not (declared.isascii() and declared.isdigit()):
-            fault = client_fault(f"Bad Content-Length header: {declared[:40]!r}.")
-            return _reply(start_response, 400, CONTENT_TYPES[version], fault_body(version, fault))
+            fault = SoapFault(f"Bad Content-Length header: {declared[:40]!r}.", client=True, http_status=400)
+            return _send(start_response, SoapResponse.fault(version, fault))
         length = int(declared) if declared else None
         body = b""
         if length is None:
@@ -64,10 +62,11 @@ class SoapApp:
         elif length <= limit:
             body = environ["wsgi.input"].read(length)
         if (length or len(body)) > limit:
-            fault = client_fault("Maximum request length exceeded.")
-            return _reply(start_response, 413, CONTENT_TYPES[version], fault_body(version, fault))
-        response = self.pipeline.handle(service, body, content_type, environ.get("HTTP_SOAPACTION"))
-        return _reply(start_response, response.status, response.content_type, response.body)
+            fault = SoapFault("Maximum request length exceeded.", client=True, http_status=413)
+            return _send(start_response, SoapResponse.fault(version, fault))
+        return _send(
+            start_response, self.pipeline.handle(service, body, content_type, environ.get("HTTP_SOAPACTION"))
+        )
 
     def _get(self, service: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         query = environ.get("QUERY_STRING", "")
@@ -112,6 +111,10 @@ def _help_page(service: str, operation: str) -> bytes:
         )
     title = f"<head><title>{escape(service)}</title></head>"
     return f"<!DOCTYPE html><html>{title}<body>{body}</body></html>".encode()
+
+
+def _send(start_response: StartResponse, response: SoapResponse) -> Iterable[bytes]:
+    return _reply(start_response, response.status, response.content_type, response.body)
 
 
 def _reply(start_response: StartResponse, status: int, content_type: str, body: bytes) -> Iterable[bytes]:
