@@ -534,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def throughput() -> dict[str, Any]:
         with running_server() as server:
+            assert server.port is not None, "the mock printed no port"
             return bench_throughput(server.port, args.threads, duration)
 
     small = run_section("throughput", figures, throughput)

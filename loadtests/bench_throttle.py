@@ -61,7 +61,8 @@ from mock_server.domain.throttle import ThrottleSettings
 HOST = "127.0.0.1"
 SERVICE, OPERATION = "EmployeeService", "HourComponentVar_GetCurrent"
 MARKER = f"<{OPERATION}Response".encode()
-EMPLOYEE_ID = 100_000  # the first employee of a seeded environment (ids per environment)
+EMPLOYEE_ID = 100_000  # the demo's first employee; other environments have ids of their own
+FIRST_EMPLOYEES: dict[str, int] = {}  # environment -> its first employee, as the server reports them
 OTHER_NAME, OTHER_USER, OTHER_TOKEN = "other", "other@nmbrs-mock.test", "other-token"
 
 DEFAULTS = ThrottleSettings()  # what the server runs with
@@ -77,10 +78,11 @@ LAG_P99_MAX = 0.050
 CALL_TIMEOUT = 10.0
 SERVER_LIFETIME = 900  # seconds: the server exits on its own after this, whatever happens here
 LISTENING = re.compile(r"listening on http://(?P<host>[^\s/:]+):(?P<port>\d+)/")
+FIRST = re.compile(r"first_employees=(?P<ids>\{[^}]*\})")
 
 # The server process: the mock in-process, with a second environment, throttling on (defaults).
 SERVER_CODE = f"""
-import os, signal, sys, gevent
+import json, os, signal, sys, gevent
 from gevent import signal_handler
 from mock_server.app import MockApp
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
@@ -105,7 +107,13 @@ def watchdog():
     os._exit(3)
 
 gevent.spawn(watchdog)
-print(f"listening on http://{{host}}:{{port}}/ throttle={{app.settings.throttle}}", flush=True)
+def first_employee(name):
+    tenant = app.backend.tenant(name)
+    return tenant.employees(tenant.companies()[0].id)[0].id
+
+first = json.dumps({{name: first_employee(name) for name in ("demo", {OTHER_NAME!r})}})
+print(f"listening on http://{{host}}:{{port}}/ throttle={{app.settings.throttle}}",
+      f"first_employees={{first}}", flush=True)
 server.serve_forever()
 """
 
@@ -125,7 +133,8 @@ class Target:
 
     @property
     def body(self) -> bytes:
-        return raw.envelope(SERVICE, OPERATION, f"<EmployeeId>{EMPLOYEE_ID}</EmployeeId>", self.credentials)
+        employee = FIRST_EMPLOYEES.get(self.credentials.domain or "", EMPLOYEE_ID)
+        return raw.envelope(SERVICE, OPERATION, f"<EmployeeId>{employee}</EmployeeId>", self.credentials)
 
 
 ENV_A = Target("A (demo)", NmbrsCredentials(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN))
@@ -177,6 +186,9 @@ def _wait_for_port(process: subprocess.Popen[bytes], stderr: IO[bytes], timeout:
             if not line:
                 break
             match = LISTENING.search(line.decode("utf-8", "replace"))
+            first = FIRST.search(line.decode("utf-8", "replace"))
+            if first:
+                FIRST_EMPLOYEES.update(json.loads(first["ids"]))
             if match:
                 print(f"  server: {line.decode().strip()}", flush=True)
                 return int(match["port"])

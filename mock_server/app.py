@@ -6,8 +6,12 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
+from mock_server.console import SeedProgress, origin
 from mock_server.contract import SERVICES
-from mock_server.domain.backend import Backend
+from mock_server.control.admin_app import PREFIX as ADMIN_PREFIX
+from mock_server.control.admin_app import AdminApp
+from mock_server.control.plane import ControlPlane
+from mock_server.domain.backend import STORE_FORMAT, Backend, Seeder
 from mock_server.domain.demo import (
     DEMO_DOMAIN,
     EnvironmentSetup,
@@ -24,7 +28,8 @@ DEFAULT_DEMO = EnvironmentShape()
 
 
 class MockApp:
-    """A complete mock: `wsgi` is the WSGI callable, `backend` the state behind it."""
+    """A complete mock: `wsgi` is the WSGI callable, `backend` the state behind it, `control` the
+    test control (the admin API at /__admin is a layer over it)."""
 
     def __init__(
         self,
@@ -32,21 +37,38 @@ class MockApp:
         demo: EnvironmentShape | None = DEFAULT_DEMO,
         sleep: Callable[[float], None] | None = None,
         environments: Sequence[EnvironmentSetup] = (),
+        progress: SeedProgress | None = None,
     ) -> None:
         self.settings = settings or MockSettings()
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
+        self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
+        self.origins: dict[str, str] = {}  # environment -> "created", "reused" or "re-seeded: <why>"
         if demo is not None:
             self.add_environment(EnvironmentSetup(demo_spec(DEMO_DOMAIN, demo.seed), demo))
         for setup in environments:
             self.add_environment(setup)
-        kwargs = {"sleep": sleep} if sleep is not None else {}
+        kwargs: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
         self.pipeline = Pipeline(self.backend, self.settings, **kwargs)
-        self.wsgi = SoapApp(self.pipeline, self._index)
+        self.soap = SoapApp(self.pipeline, self._index)
+        self.control = ControlPlane(self)
+        self.admin = AdminApp(self.control, self.settings.admin_token, self.settings.max_request_bytes)
+
+    def wsgi(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The admin API under /__admin, the SOAP endpoints (and their index) elsewhere."""
+        path = environ.get("PATH_INFO", "")
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            return self.admin(environ, start_response)
+        return self.soap(environ, start_response)
 
     def add_environment(self, setup: EnvironmentSetup, replace: bool = False) -> None:
         """Create an environment, unless a `--state` file already holds it (then its data is kept)."""
-        seeder = partial(seed_environment, shape=setup.shape)
-        self.backend.add_environment(setup.spec, seeder, replace=replace, fingerprint=repr(setup.shape))
+        seeder: Seeder = partial(seed_environment, shape=setup.shape)
+        fingerprint = repr(setup.shape)
+        stored = "" if replace else self.backend.fingerprint(setup.spec.name)
+        self.origins[setup.spec.name] = origin(stored, f"{STORE_FORMAT}|{fingerprint}")
+        if self.progress is not None and self.origins[setup.spec.name] != "reused":
+            seeder = self.progress.wrap(setup.spec.name, setup.shape.employees, seeder)
+        self.backend.add_environment(setup.spec, seeder, replace=replace, fingerprint=fingerprint)
 
     def reset(self, environment: str) -> None:
         """Re-seed one environment and forget its journal, injected faults and throttle budget."""

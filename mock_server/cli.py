@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from mock_server import __version__
+from mock_server.control.journal import (
+    DEFAULT_BODY_BYTES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ENTRIES,
+    JournalSettings,
+)
+from mock_server.control.loopback import is_loopback_host
 from mock_server.domain.periods import PeriodFormat
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.scenario import ScenarioError
-from mock_server.settings import MockSettings
+from mock_server.settings import DEFAULT_MAX_REQUEST_BYTES, ConnectionLimits, MockSettings
 
 DEFAULT_REFERENCE = Path("../shared/reference")
 
@@ -24,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except (OSError, ValueError, KeyError, ScenarioError) as error:
+    except (OSError, ValueError, KeyError, ScenarioError, sqlite3.Error) as error:
         print(f"nmbrs-mock: {error}", file=sys.stderr)
         return 2
 
@@ -76,6 +85,44 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse SOAP 1.1 requests without SOAPAction (the .NET default) instead of routing by body",
     )
+    control = serve.add_argument_group("test control (admin API under /__admin/, request journal)")
+    control.add_argument(
+        "--admin-token",
+        default=os.environ.get("NMBRS_MOCK_ADMIN_TOKEN") or None,
+        metavar="TOKEN",
+        help="token the admin API requires (Authorization: Bearer TOKEN); required with a non-loopback "
+        "--host (default: $NMBRS_MOCK_ADMIN_TOKEN, else loopback callers only)",
+    )
+    control.add_argument("--no-journal", action="store_true", help="record no calls (for load runs)")
+    control.add_argument(
+        "--journal-max-entries",
+        type=int,
+        default=DEFAULT_MAX_ENTRIES,
+        metavar="N",
+        help="calls kept, oldest dropped first (10000)",
+    )
+    control.add_argument(
+        "--journal-max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="BYTES",
+        help="bytes kept, oldest dropped first (64 MiB)",
+    )
+    control.add_argument(
+        "--journal-body-bytes",
+        type=int,
+        default=DEFAULT_BODY_BYTES,
+        metavar="BYTES",
+        help="request/response bytes kept per call (65536; 0 keeps none)",
+    )
+    _add_limit_arguments(serve)
+    output = serve.add_argument_group("output")
+    output.add_argument(
+        "--log", action="store_true", help="one line per call: operation, environment, status, ms, delay"
+    )
+    output.add_argument(
+        "--verbose", action="store_true", help="--log with fault texts; seeding progress even without a TTY"
+    )
     serve.set_defaults(run=_serve)
 
     generate = commands.add_parser(
@@ -95,13 +142,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--check", action="store_true", help="fail if the files differ from what is served")
     export.set_defaults(run=_export)
+
+    contract = commands.add_parser(
+        "contract-test", help="check a target (this mock, a mock at a URL, or Nmbrs) against the contract"
+    )
+    from mock_server.harness.arguments import add_arguments
+
+    add_arguments(contract)
+    contract.set_defaults(run=_contract_test)
     return parser
+
+
+def _contract_test(args: argparse.Namespace) -> int:
+    from mock_server.harness.command import main as contract_test
+
+    return contract_test(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from gevent import signal_handler
 
     from mock_server.app import MockApp
+    from mock_server.console import CallLog, SeedProgress, check_port, check_state_path, state_line
     from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER, EnvironmentShape
     from mock_server.scenario import load_scenario, summary
     from mock_server.server import listen, make_server
@@ -110,11 +172,23 @@ def _serve(args: argparse.Namespace) -> int:
         raise ValueError("--employees and --seed shape the demo environment; set them in the --scenario file")
     if args.employees is not None and args.employees < 0:
         raise ValueError("--employees must be 0 or more")
+    if args.admin_token is None and not is_loopback_host(args.host):
+        raise ValueError(
+            f"--host {args.host} is not a loopback address: the admin API then needs --admin-token TOKEN"
+        )
+    check_port(args.port)
+    if args.state:
+        check_state_path(args.state)
     started = time.perf_counter()
     settings = _settings(args)
+    try:  # before seeding: a port in use is told at once
+        sock = listen(args.host, args.port)
+    except OSError as error:
+        raise OSError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    progress = SeedProgress() if args.verbose or sys.stderr.isatty() else None
     if args.scenario is not None:
         environments = load_scenario(args.scenario)
-        app = MockApp(settings, demo=None, environments=environments)
+        app = MockApp(settings, demo=None, environments=environments, progress=progress)
         credentials = "\n".join(summary(environments))
     else:
         demo = EnvironmentShape()
@@ -123,20 +197,64 @@ def _serve(args: argparse.Namespace) -> int:
             employees=demo.employees if args.employees is None else args.employees,
             seed=demo.seed if args.seed is None else args.seed,
         )
-        app = MockApp(settings, demo)
+        app = MockApp(settings, demo, progress=progress)
         credentials = f"  Username: {DEMO_USER}\n  Token:    {DEMO_TOKEN}\n  Domain:   {DEMO_DOMAIN}"
-    sock = listen(args.host, args.port)
+    if args.log or args.verbose:
+        app.pipeline.listeners.append(CallLog(verbose=args.verbose))
     host, port = sock.getsockname()[:2]
     server = make_server(app, sock)
+    server.start()  # accepting before the banner: a SIGTERM right after it stops the server cleanly
     signal_handler(15, server.stop)
     print(
         f"nmbrs-mock {__version__} listening on http://{host}:{port}/soap/v3/ "
         f"(ready in {time.perf_counter() - started:.2f} s)"
     )
     print(credentials)
-    print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL", flush=True)
+    print(state_line(args.state, app.origins))
+    print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL")
+    guard = "token required" if args.admin_token else "loopback callers only"
+    print(f"  Admin:    http://{host}:{port}/__admin/ ({guard}; API: /__admin/openapi.json)", flush=True)
     server.serve_forever()
     return 0
+
+
+def _add_limit_arguments(serve: argparse.ArgumentParser) -> None:
+    defaults = ConnectionLimits()
+    limits = serve.add_argument_group("limits (hostile or slow clients; 0 switches a time limit off)")
+    limits.add_argument(
+        "--max-request-bytes",
+        type=int,
+        default=DEFAULT_MAX_REQUEST_BYTES,
+        metavar="BYTES",
+        help=f"larger requests get a 413 fault, unread ({DEFAULT_MAX_REQUEST_BYTES}: 16 MiB)",
+    )
+    for name, help_text in (
+        ("idle-timeout", "seconds a connection may wait for its next request"),
+        ("header-timeout", "seconds a request's headers may take to arrive (then 408)"),
+        ("body-timeout", "seconds a request body may take to arrive (then a 408 fault)"),
+    ):
+        default = getattr(defaults, name.replace("-", "_"))
+        limits.add_argument(
+            f"--{name}", type=float, default=default, metavar="S", help=f"{help_text} ({default:g})"
+        )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        metavar="N",
+        help=f"connections served at once ({defaults.max_connections})",
+    )
+
+
+def _limits(args: argparse.Namespace) -> ConnectionLimits:
+    if args.max_request_bytes < 1:
+        raise ValueError(f"--max-request-bytes must be 1 or more, not {args.max_request_bytes}")
+    return ConnectionLimits(
+        idle_timeout=args.idle_timeout,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+    )
 
 
 def _settings(args: argparse.Namespace) -> MockSettings:
@@ -154,6 +272,15 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         require_soap_action=args.require_soap_action,
         protected_period_code=9999 if args.legacy_twk_fault else 2011,
         period_format=PeriodFormat(four_weekly=args.four_weekly_suffix),
+        journal=JournalSettings(
+            enabled=not args.no_journal,
+            max_entries=args.journal_max_entries,
+            max_bytes=args.journal_max_bytes,
+            body_bytes=args.journal_body_bytes,
+        ),
+        admin_token=args.admin_token,
+        max_request_bytes=args.max_request_bytes,
+        limits=_limits(args),
     )
 
 

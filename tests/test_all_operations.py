@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -144,6 +144,7 @@ class Ids:
     declarations: tuple[int, ...]  # not yet sent first, so WageTax_SetSentExternal may mark them sent
     hour_code: int
     wage_code: int
+    references: dict[str, Any] = field(default_factory=dict)  # what a write names by id: lower-case name
 
     def declaration(self, version: str) -> int:
         """A declaration of its own per SOAP version: marking one as sent twice is rightly refused."""
@@ -177,7 +178,9 @@ def resolve_ids(wires: Wires) -> Ids:
     hour_codes = company_service.call("HourModel_GetHourCodes", CompanyId=company)
     wage_codes = company_service.call("WageModel_GetWageCodes", CompanyId=company)
     assert hour_codes and wage_codes, f"company {company} has hour and wage codes"
+    references = _references(wires, owners[0], company, year, period)
     return Ids(
+        references=references,
         debtor=owners[0],
         company=company,
         employee=employees[0].Id,
@@ -188,6 +191,30 @@ def resolve_ids(wires: Wires) -> Ids:
         hour_code=hour_codes[0].Code,
         wage_code=wage_codes[0].Code,
     )
+
+
+def _references(wires: Wires, debtor: int, company: int, year: int, period: int) -> dict[str, Any]:
+    """Ids of the debtor's departments, functions and labour agreements and of the company's salary table,
+    for the writes that assign them (`Department_UpdateCurrent(DepartmentId)`, ...)."""
+    debtor_service, company_service = wires.get("DebtorService"), wires.get("CompanyService")
+    settings = debtor_service.call(
+        "LabourAgreementSettings_GetList", DebtorId=debtor, Year=year, Period=period
+    )
+    table = company_service.call("SalaryTable_Get", CompanyId=company, Period=period, Year=year)
+    scale = company_service.call("SalaryTable_GetScales", CompanyId=company, Period=period, Year=year)[0]
+    scale_input = {"Scale": scale.Scale, "SchaalDescription": scale.SchaalDescription,
+                   "ScaleValue": scale.ScaleValue, "ScalePercentageMax": scale.ScalePercentageMax,
+                   "ScalePercentageMin": scale.ScalePercentageMin}  # fmt: skip
+    steps = company_service.call("SalaryTable_GetSteps", CompanyId=company, Scale=scale_input, Period=period,
+                                 Year=year)  # fmt: skip
+    return {
+        "departmentid": debtor_service.call("Department_GetList", DebtorId=debtor)[0].Id,
+        "functionid": debtor_service.call("Function_GetList", DebtorId=debtor)[0].Id,
+        "labouragreementsettingsgroupguid": settings[0].Guid,
+        "salarytableid": str(table.Code),
+        "salarytablescaleid": scale.Scale,
+        "salarytablestepid": steps[0].Step,
+    }
 
 
 # --- valid arguments from the contract metadata -----------------------------------------------------
@@ -246,7 +273,7 @@ class Arguments:
                 return self.integer(name, owner)
             if type_name == "string":
                 return self.string(name, owner)
-            return BUILTIN_VALUES[type_name]
+            return self.ids.references.get(name.lower(), BUILTIN_VALUES[type_name])
         if kind == "enum":
             return self.contract.enums[type_name].values[0]
         item = self.contract.complex_types[type_name].array_item
@@ -260,7 +287,8 @@ class Arguments:
     def string(self, name: str, owner: str | None) -> str:
         if owner == "BankAccount" and name == "Number":  # the account number: the IBAN
             return VALID_IBAN
-        return STRING_VALUES.get(name.lower(), BUILTIN_VALUES["string"])
+        lower = name.lower()
+        return self.ids.references.get(lower, STRING_VALUES.get(lower, BUILTIN_VALUES["string"]))
 
     def integer(self, name: str, owner: str | None) -> int:
         ids, lower = self.ids, name.lower()
@@ -272,6 +300,8 @@ class Arguments:
             return ids.debtor
         if lower == "runid":
             return ids.run
+        if lower in ids.references:
+            return int(ids.references[lower])
         if lower in ("loonaangifteid", "wagetaxid"):
             return ids.declaration(self.version)
         if lower == "hourcode":  # must be in the company's hour models

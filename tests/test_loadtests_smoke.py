@@ -1,4 +1,5 @@
-"""Smoke tests of loadtests/: the Locust file runs headless without failures, the benchmark runs."""
+"""Smoke tests of loadtests/: the CI smoke load run passes, and fails when a request errors; the
+benchmark runs."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"
 BENCH = ROOT / "loadtests" / "bench_contract.py"
 LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)/soap/v3/")
 
@@ -42,14 +44,17 @@ def served_mock() -> Iterator[str]:
     )  # fmt: skip
     lines: queue.Queue[str | None] = queue.Queue()
 
+    assert process.stdout is not None
+    stdout = process.stdout
+
     def drain() -> None:
-        for raw in iter(process.stdout.readline, b""):
+        for raw in iter(stdout.readline, b""):
             lines.put(raw.decode("utf-8", "replace"))
         lines.put(None)
 
     threading.Thread(target=drain, daemon=True).start()
     try:
-        seen = []
+        seen: list[str] = []
         while True:
             try:
                 line = lines.get(timeout=15)
@@ -69,46 +74,86 @@ def served_mock() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
-        process.stdout.close()
+        stdout.close()
 
 
-def test_locustfile_runs_headless_without_failures(served_mock: str, tmp_path: Path) -> None:
-    locust = _executable("locust")
-    if locust is None:
-        pytest.fail(
-            "locust is not installed: it is a dev dependency, install it with `pip install -e .[dev]`"
-        )
-    result = subprocess.run(
-        [locust, "-f", str(LOCUSTFILE), "--headless", "-u", "4", "-r", "4", "-t", "3s", "--host", served_mock,
-         "--only-summary", "--json-file", str(tmp_path / "stats"), "--exit-code-on-error", "3"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+def _smoke(host: str, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "loadtests.smoke", "--host", host, "--seconds", "3", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def _admin(host: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{host}/__admin{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read() or b"null")
+
+
+def test_smoke_run_passes_and_writes_reports(served_mock: str, tmp_path: Path) -> None:
+    result = _smoke(served_mock, tmp_path)
     output = f"stdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-4000:]}"
     assert result.returncode == 0, output
-    stats_file = tmp_path / "stats.json"
-    assert stats_file.is_file(), output
-    stats = json.loads(stats_file.read_text())
-    requests = sum(entry["num_requests"] for entry in stats)
-    failures = sum(entry["num_failures"] for entry in stats)
-    assert requests > 0, output
-    assert failures == 0, output
+    assert "PASS" in result.stdout, output
+    stats = json.loads((tmp_path / "smoke.json").read_text())
+    assert sum(entry["num_requests"] for entry in stats) > 0, output
+    assert sum(entry["num_failures"] for entry in stats) == 0, output
     names = {entry["name"] for entry in stats}
-    assert {
-        "CompanyService.List_GetAll",
-        "EmployeeService.PersonalInfo_GetAll_AllEmployeesByCompany",
-    } <= names
+    assert {"CompanyService.List_GetAll", "EmployeeService.HourComponentVar_Get"} <= names, names
+    assert all(name.count(".") == 1 for name in names), names  # Service.Operation, never a URL
+    assert (tmp_path / "smoke_stats.csv").is_file() and (tmp_path / "smoke.html").is_file()
+    environments = _admin(served_mock, "GET", "/environments")["environments"]
+    assert {"name": "load-1", "employees": 40} in [
+        {"name": e["name"], "employees": e["employees"]} for e in environments
+    ]
+
+
+def test_smoke_run_fails_when_a_request_errors(served_mock: str, tmp_path: Path) -> None:
+    rule = {"operation": "CompanyService.Company_GetCurrentPeriod", "effect": {"type": "nmbrs", "code": 2004}}
+    _admin(served_mock, "POST", "/faults", rule)
+    result = _smoke(served_mock, tmp_path)
+    output = f"stdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-4000:]}"
+    assert result.returncode == 1, output
+    assert "FAIL  CompanyService.Company_GetCurrentPeriod:" in result.stdout, output
+    failures = (tmp_path / "smoke_failures.csv").read_text()
+    assert "CompanyService.Company_GetCurrentPeriod" in failures and "Nmbrs 2004" in failures, failures
 
 
 def test_bench_contract_quick_runs_and_reports_startup(tmp_path: Path) -> None:
+    """The script runs and reports its figures; whether they meet their targets depends on the machine
+    (exit code 1 then), so only a broken run fails here."""
     figures = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, str(BENCH), "--quick", "--no-large", "--json", str(figures)],
-        cwd=ROOT, capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL,
+        cwd=ROOT, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     output = f"stdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-4000:]}"
-    assert result.returncode == 0, output
+    assert result.returncode in (0, 1), output
+    assert "ERROR" not in result.stdout, output
     assert "Startup to first answer" in result.stdout, output
     assert re.search(r"best of \d+\s+\d+\.\d+ s", result.stdout), output
     data = json.loads(figures.read_text())
-    assert 0 < data["startup"]["best_s"] < 2.0
+    assert data["startup"]["best_s"] > 0
     assert data["throughput"]["errors"] == 0 and data["throughput"]["calls"] > 0
+
+
+def test_bench_command_prints_each_figure_next_to_its_target(tmp_path: Path) -> None:
+    """`python -m loadtests.bench PART` prints the table and says which targets miss; the exit code
+    follows the verdicts (the figures themselves depend on the machine)."""
+    figures = tmp_path / "figures.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "loadtests.bench", "batch", "--quick", "--json", str(figures)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    output = f"stdout:\n{result.stdout[-4000:]}\nstderr:\n{result.stderr[-4000:]}"
+    assert re.search(r"^figure\s+\| target\s+\| measured\s+\| ok/MISS", result.stdout, re.M), output
+    data = json.loads(figures.read_text())
+    rows = data["figures"]
+    assert [row["target"] for row in rows] == ["<= 3 s", "<= 1.25x (flat)"], output
+    assert all(row["ok"] is not None and row["measured"] for row in rows), output
+    missed = [row for row in rows if not row["ok"]]
+    assert f"{len(missed)} of 2 targets missed" in result.stdout, output
+    assert result.returncode == (1 if missed else 0), output
+    assert data["machine"]["nproc"] >= 1 and data["raw"]["batch"]["history_lines"] == 4_000

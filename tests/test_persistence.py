@@ -263,22 +263,25 @@ def two_environments() -> Iterator[tuple[MockApp, MockServer]]:
 
 def _snapshot(url: str, login: NmbrsCredentials) -> tuple[object, ...]:
     seeded = debtors(url, login)
-    return (seeded, employee_ids(url, login, seeded[0][0]), current_hours(url, login, FIRST_EMPLOYEE))
+    employees = employee_ids(url, login, seeded[0][0])
+    return (seeded, employees, current_hours(url, login, min(employees)))
 
 
 def test_reset_restores_one_environment_and_leaves_the_other(two_environments):
     app, server = two_environments
     a, b = _login("a"), _login("b")
     seeded_a, seeded_b = _snapshot(server.url, a), _snapshot(server.url, b)
+    first_a, first_b = min(seeded_a[1]), min(seeded_b[1])  # type: ignore[call-overload]
+    assert first_a == FIRST_EMPLOYEE and first_b > first_a  # ids are unique in the instance
 
-    hour_a = insert_hours(server.url, a, FIRST_EMPLOYEE, 1, "7.25")
+    hour_a = insert_hours(server.url, a, first_a, 1, "7.25")
     debtor_a = insert_debtor(server.url, a, "A1", "Weg na reset")
-    hour_b = insert_hours(server.url, b, FIRST_EMPLOYEE, 3, "4.00")
+    hour_b = insert_hours(server.url, b, first_b, 3, "4.00")
     debtor_b = insert_debtor(server.url, b, "B1", "Blijft")
     written_b = _snapshot(server.url, b)
     assert (hour_b, 3, Decimal("4.00")) in written_b[2]
     assert (debtor_b, "B1", "Blijft") in written_b[0]
-    assert (hour_a, 1, Decimal("7.25")) in current_hours(server.url, a, FIRST_EMPLOYEE)
+    assert (hour_a, 1, Decimal("7.25")) in current_hours(server.url, a, first_a)
     assert (debtor_a, "A1", "Weg na reset") in debtors(server.url, a)
 
     started = time.perf_counter()

@@ -118,6 +118,15 @@ def test_unknown_soapaction_is_a_client_fault(mock_server, environment):
     assert text == f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
 
 
+def test_a_name_that_is_no_operation_gets_the_nearest_names(mock_server, environment):
+    service = "CompanyService"
+    action = raw.soap_action(service, "List_GetALL")
+    response = post(mock_server, service, list_get_all_by_hand(environment), CT["1.1"], action)
+    text = fault_of(response)[1]
+    assert text.startswith(f"Server did not recognize the value of HTTP Header SOAPAction: {action}. ")
+    assert text.endswith("Did you mean: List_GetAll?") or "Did you mean: List_GetAll," in text
+
+
 @pytest.mark.parametrize("quote", ['"', ""])
 def test_quoted_and_unquoted_soapaction(mock_server, environment, quote):
     service = "CompanyService"
@@ -129,10 +138,34 @@ def test_quoted_and_unquoted_soapaction(mock_server, environment, quote):
     assert b"<List_GetAllResult>" in response.content
 
 
-def test_soap11_without_soapaction_routes_by_body(mock_server, environment):
-    service = "CompanyService"
-    data = raw.envelope(service, "List_GetAll", credentials=credentials(environment))
-    assert post(mock_server, service, data, CT["1.1"], None).status_code == 200
+@pytest.mark.parametrize(
+    ("operation", "params", "result"),
+    [
+        ("List_GetAll", "", "List_GetAllResult"),
+        ("Company_GetCurrentPeriod", "<CompanyId>{company}</CompanyId>", "Company_GetCurrentPeriodResult"),
+    ],
+)
+def test_soap11_without_soapaction_routes_by_body(
+    mock_server, mock_app, environment, operation, params, result
+):
+    service, ns = "CompanyService", raw.namespace("CompanyService")
+    tenant = mock_app.backend.tenant(environment.name)
+    company = tenant.companies()[0]
+    body = params.format(company=company.id)
+    data = raw.envelope(service, operation, body, credentials=credentials(environment))
+    response = post(mock_server, service, data, CT["1.1"], None)
+    assert response.status_code == 200, response.text
+    answer = etree.fromstring(response.content).find(
+        f"{{{S11}}}Body/{{{ns}}}{operation}Response/{{{ns}}}{result}"
+    )
+    assert answer is not None, response.text
+    if operation == "List_GetAll":  # the routed operation's own answer: the environment's companies
+        assert [int(i) for i in answer.xpath("*/*[local-name()='ID']/text()")] == [
+            c.id for c in tenant.companies()
+        ]
+    else:
+        current = company.current
+        assert answer.text == f"{current.year}-{current.number}-{company.type.value}"
 
 
 def test_soap12_with_only_the_action_parameter(mock_server, environment):

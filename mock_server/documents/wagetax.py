@@ -3,9 +3,10 @@
 It follows the element names and order of the Loonaangifte 2026 schema for the subset a mock needs:
 one full return (VolledigeAangifte) for one period, with collective totals and per income relationship
 the person, the income period's codes and the amounts. Amounts are whole euros, truncated toward
-zero as the return requires; the collective totals are the sums of the reported per-employee amounts,
-so the file reconciles exactly. It is not validated against the real XSD (a few mandatory blocks of
-the real return, such as premium-wage accruals and sector codes, are left out).
+zero as the return requires (`domain.figures.whole_euros`); the collective totals are the sums of the
+reported per-employee amounts, so the file reconciles exactly. It is not validated against the real
+XSD (a few mandatory blocks of the real return, such as premium-wage accruals and sector codes, are
+left out).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from lxml import etree
 
 from mock_server.domain.dutch_data import is_valid_bsn, is_valid_loonheffingennummer
+from mock_server.domain.figures import whole_euros  # the one rounding rule (see domain/figures.py)
 
 NAMESPACE = "http://xml.belastingdienst.nl/schemas/Loonaangifte/2026/01"
 SCHEMA_VERSION = "2.0"
@@ -80,11 +82,6 @@ class WageTaxEmployee:
     income_code: int = 15  # SrtIV: loon uit privaatrechtelijke dienstbetrekking
     tax_table: str = "010"  # LbTab: witte tabel
     address: WageTaxAddress | None = None
-
-
-def whole_euros(amount: Decimal) -> int:
-    """Whole euros as the return reports them: cents cut off, toward zero."""
-    return int(Decimal(amount).to_integral_value(rounding=ROUND_DOWN))
 
 
 def employee_amounts(employee: WageTaxEmployee) -> dict[str, int]:

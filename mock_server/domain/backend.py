@@ -6,6 +6,7 @@ Like moto's backends, the SOAP face calls this layer with plain values and gets 
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -28,7 +29,13 @@ from mock_server.storage.sqlite_store import SqliteStore
 Seeder = Callable[["Tenant"], None]
 # Part of every environment's fingerprint: a state file seeded by another mock version (or another
 # storage format) is seeded anew instead of being read with different expectations.
-STORE_FORMAT = f"nmbrs-mock {__version__}/store 1"
+STORE_FORMAT = f"nmbrs-mock {__version__}/store 2"  # 2: payroll ledger, previous year, leave
+# Company and employee ids are unique in a mock instance, as in Nmbrs: every environment seeded gets its
+# own block of ids, in the order environments are first seeded (the demo, seeded first, keeps 10000 and
+# 100000). (first id of block 0, ids per block); the registry of blocks is kept under ID_REGISTRY, which
+# is no environment name. A clone is a copy with the same ids (for test isolation).
+ENTITY_ID_RANGES = {"company": (10_000, 10_000), "employee": (100_000, 1_000_000)}
+ID_REGISTRY = "~ids"
 
 
 class Tenant:
@@ -43,6 +50,22 @@ class Tenant:
     # -- ids and entities --------------------------------------------------------------------------
     def next_id(self, kind: str, start: int = 1) -> int:
         return self.store.next_id(self.name, kind, start)
+
+    def entity_id(self, kind: str) -> int:
+        """A new company or employee id, unique in the mock instance (see `ENTITY_ID_RANGES`)."""
+        if self.store.counter(self.name, kind) is None:
+            first, width = ENTITY_ID_RANGES[kind]
+            return self.next_id(kind, first + width * self._id_block())
+        return self.next_id(kind)
+
+    def _id_block(self) -> int:
+        """The environment's id block: 0, 1, 2, ... in the order environments first get ids, kept by name."""
+        name = f"block {self.name}"
+        block = self.store.counter(ID_REGISTRY, name)
+        if block is None:
+            block = self.store.next_id(ID_REGISTRY, "blocks", 0)
+            self.store.next_id(ID_REGISTRY, name, block)
+        return block
 
     def save(self, entity: Debtor | Company | Employee) -> None:
         kind, parent = _kind_and_parent(entity)
@@ -77,20 +100,32 @@ class Tenant:
         return [Employee(**e) for e in self.store.entities(self.name, "employee", company_id)]
 
     def employee(self, employee_id: int) -> Employee:
+        return Employee(**self._visible_employee(employee_id)[0])
+
+    def company_of_employee(self, employee_id: int) -> Company:
+        """The company of a visible employee (what `company(employee(id).company_id)` gives, in one
+        read of each)."""
+        return Company(**self._visible_employee(employee_id)[1])
+
+    def _visible_employee(self, employee_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """An employee's row and its company's, or UnknownEmployee (also for another debtor's)."""
         data = self.store.entity(self.name, "employee", employee_id)
         if data is None:
             raise UnknownEmployee(context=f"employee {employee_id}")
         company = self.store.entity(self.name, "company", data["company_id"])
         if company is None or not self._may_see(company["debtor_id"]):
             raise UnknownEmployee(context=f"employee {employee_id}")
-        return Employee(**data)
+        return data, company
 
     def _may_see(self, debtor_id: int) -> bool:
         return self.user is None or self.user.debtor_ids is None or debtor_id in self.user.debtor_ids
 
     # -- period-based records -------------------------------------------------------------------
-    def records(self, family: str, owner_kind: str, owners: list[int] | None = None) -> list[StoredRecord]:
-        return self.store.records(self.name, family, owner_kind, owners)
+    def records(
+        self, family: str, owner_kind: str, owners: list[int] | None = None, start: int | None = None
+    ) -> list[StoredRecord]:
+        """A family's records (of `owners`; with `start`, only those starting in that period key)."""
+        return self.store.records(self.name, family, owner_kind, owners, start)
 
     def now(self) -> datetime:
         """The time stamped on what a call writes (seeded data carries its own fixed date)."""
@@ -126,6 +161,28 @@ class Tenant:
         )
         self.put_record(record)
         return record
+
+    def add_records(
+        self,
+        family: str,
+        owner_kind: str,
+        items: list[tuple[int, Period, dict[str, Any]]],
+        variable: bool = False,
+        created: datetime | None = None,
+    ) -> list[StoredRecord]:
+        """Store many new records at once, as `add_record` would one by one: (owner, start, data) each."""
+        if not items:
+            return []
+        moment = (created or self.now()).replace(microsecond=0).isoformat()
+        first = self.store.reserve_ids(self.name, "record", len(items), 1000)
+        records = [
+            StoredRecord(
+                family, owner_kind, owner, first + n, start.key, start.key if variable else None, moment, data
+            )
+            for n, (owner, start, data) in enumerate(items)
+        ]
+        self.store.put_records(self.name, records)
+        return records
 
     def put_record(self, record: StoredRecord) -> None:
         self.store.put_record(self.name, record)
@@ -167,7 +224,8 @@ class Backend:
                 self.store.drop_environment(spec.name)
             self.store.put_environment(spec.name, data)
             if not keep:
-                seeder(Tenant(self.store, spec))
+                with self.store.bulk():
+                    seeder(Tenant(self.store, spec))
                 self.store.snapshot(spec.name)
         self._serve(spec, data, seeder)
         return Tenant(self.store, spec)
@@ -194,6 +252,21 @@ class Backend:
         fingerprint = self._stored[name].get("fingerprint", "").partition("|")[2]
         self.add_environment(self.specs[name], self.seeders[name], replace=True, fingerprint=fingerprint)
 
+    def delete(self, name: str) -> None:
+        """Stop serving an environment and drop everything it holds (its logins stop working)."""
+        self._known(name)
+        with self.store.transaction():
+            self.store.drop_environment(name)
+        for logins in self._logins.values():
+            logins[:] = [(s, u) for s, u in logins if s.name != name]
+        self.specs.pop(name)
+        self.seeders.pop(name)
+        self._stored.pop(name, None)
+
+    def fingerprint(self, name: str) -> str:
+        """What an environment was seeded from (and by which version); equal ones hold equal seeds."""
+        return str(self._stored.get(name, {}).get("fingerprint", ""))
+
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing: what the pipeline wraps every call in."""
         return self.store.transaction()
@@ -215,9 +288,15 @@ class Backend:
         if not username or not token:
             raise InvalidAuthentication(context="no credentials")
         wanted_domain = domain.strip().lower() if domain else None
+        sent = token.strip().encode()
+        found = None
         for spec, user in self._logins.get(username.strip().lower(), []):
-            if user.token == token.strip() and wanted_domain in (None, spec.name.lower()):
-                return Tenant(self.store, spec, user)
+            # constant time in the token; every login of the username is compared (no early exit)
+            matches = hmac.compare_digest(user.token.encode(), sent)
+            if matches and found is None and wanted_domain in (None, spec.name.lower()):
+                found = Tenant(self.store, spec, user)
+        if found is not None:
+            return found
         raise InvalidAuthentication(context=f"user {username!r} domain {domain!r}")
 
     def _serve(self, spec: EnvironmentSpec, data: dict[str, Any], seeder: Seeder) -> None:

@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.backend import Tenant
+from mock_server.domain.demo_reference import seed_reference
 from mock_server.domain.dutch_data import DutchDataGenerator, Person, bic_for, domain_for_company, work_email
+from mock_server.domain.history import replay_history
+from mock_server.domain.leave_seed import seed_leave
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
-from mock_server.domain.payroll import process_run
 from mock_server.domain.periods import (
     Period,
     PeriodType,
     containing,
     first_day,
-    last_day,
     midnight,
     previous_period,
 )
+from mock_server.domain.schedules import employee_schedule
+from mock_server.domain.tax_periods import default_declaration_kind
 
 DEMO_USER = "demo@nmbrs-mock.test"
 DEMO_TOKEN = "demo-token"
@@ -76,6 +79,7 @@ class Seeder:
         self.random = random.Random(shape.seed)
         self.created = midnight(DEMO_DATE)
         self.cost_centers: dict[tuple[int, str], int] = {}  # (company, code) -> record id
+        self.period_types: dict[tuple[str, int], PeriodType] = {}  # (owner kind, owner) -> its company's
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
@@ -85,26 +89,21 @@ class Seeder:
         ]
         for n in range(self.shape.employees):
             self._employee(companies[n % len(companies)], n // len(companies))
+        seed_reference(self.tenant, debtors, companies, self.created)
         for company in companies:
-            self._replay_runs(company)
-
-    def _replay_runs(self, company: Company) -> None:
-        """Process the year's runs up to the current period, as the payroll office did."""
-        target = company.current
-        company.current_year, company.current_period = target.year, 1
-        self.tenant.save(company)
-        while company.current < target:
-            at = midnight(last_day(company.type, company.current))
-            process_run(self.tenant, company, at)
-        declarations = self.tenant.records("WageTax", "company", [company.id])
-        for record in declarations[: max(len(declarations) - self.shape.unsent_declarations, 0)]:
-            record.data = {**record.data, "Status": "sent", "SentAt": record.data["TijdvakEnd"]}
-            self.tenant.put_record(record)
+            seed_leave(self.tenant, company, self.created)
+            replay_history(self.tenant, company, self.shape.unsent_declarations)
 
     def _record(
         self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
     ) -> int:
-        return self.tenant.add_record(family, kind, owner, start, data, variable, self.created).id
+        created = self._created(self.period_types[(kind, owner)], start)
+        return self.tenant.add_record(family, kind, owner, start, data, variable, created).id
+
+    def _created(self, period_type: PeriodType, start: Period) -> datetime:
+        """A version is created when its period starts (never after the demo's today): later versions of
+        a history have later CreationDates, as consumers that pick the latest by it expect."""
+        return min(midnight(first_day(period_type, start)), self.created)
 
     def _debtor(self, index: int) -> Debtor:
         debtor = Debtor(
@@ -119,7 +118,7 @@ class Seeder:
         name = self.people.company_name()
         current = containing(period_type, DEMO_DATE)
         company = Company(
-            id=self.tenant.next_id("company", 10_000),
+            id=self.tenant.entity_id("company"),
             debtor_id=debtor.id,
             number=index + 1,
             name=name,
@@ -131,9 +130,10 @@ class Seeder:
             website=f"https://www.{domain_for_company(name)}",
             kvk=self.people.kvk_number(),
             wage_tax_number=self.people.loonheffingennummer(),
-            loonaangifte_tijdvak={"M": "Month", "W4": "Week4", "W1": "Week4"}[period_type.value],
+            loonaangifte_tijdvak=default_declaration_kind(period_type).value,
         )
         self.tenant.save(company)
+        self.period_types[("company", company.id)] = company.type
         start = Period(2000, 1)
         for model, family in ((1, "HourModel"), (2, "HourModel2")):
             for code, text in HOUR_CODES[model]:
@@ -148,13 +148,13 @@ class Seeder:
             start,
             {"Default": True, **_address(self.people.person())},
         )
-        for code, text in (("100", "Bediening"), ("200", "Keuken"), ("300", "Administratie")):
+        for center, text in (("100", "Bediening"), ("200", "Keuken"), ("300", "Administratie")):
             record_id = self._record(
-                "CostCenter", "company", company.id, start, {"Code": code, "Description": text}
+                "CostCenter", "company", company.id, start, {"Code": center, "Description": text}
             )
-            self.cost_centers[(company.id, code)] = record_id
-        for code, text in (("A", "Vestiging Centrum"), ("B", "Vestiging Noord")):
-            self._record("CostUnit", "company", company.id, start, {"Code": code, "Description": text})
+            self.cost_centers[(company.id, center)] = record_id
+        for unit, text in (("A", "Vestiging Centrum"), ("B", "Vestiging Noord")):
+            self._record("CostUnit", "company", company.id, start, {"Code": unit, "Description": text})
         iban = self.people.iban()
         self._record(
             "BankAccount",
@@ -178,13 +178,14 @@ class Seeder:
         and one with a personal-info history."""
         person = self.people.person()
         employee = Employee(
-            id=self.tenant.next_id("employee", 100_000),
+            id=self.tenant.entity_id("employee"),
             company_id=company.id,
             number=position + 1,
             display_name=person.full_name,
             employee_type=5 if position % 4 == 2 else 1,
         )
         self.tenant.save(employee)
+        self.period_types[("employee", employee.id)] = company.type
         start = (
             previous_period(company.type, company.current)
             if position % 3
@@ -204,12 +205,13 @@ class Seeder:
             }
             self._record("PersonalInfo", "employee", employee.id, company.current, changed)
         zero_hour = employee.employee_type == 5
+        weekly = Decimal("0.00") if zero_hour else Decimal(self.random.choice(("24.00", "32.00", "38.00")))
         if position % 6 != 5:  # no contract: an importer edge case
             self._record(
-                "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour)
+                "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour, weekly)
             )
         self._employment(employee, company, start)
-        self._money(employee, company, start, person, zero_hour)
+        self._money(employee, company, start, person, weekly)
 
     def _personal_info(
         self, employee: Employee, person: Person, company: Company, start: Period
@@ -226,7 +228,7 @@ class Seeder:
             "Gender": person.gender,
             "NationalityCode": person.nationality_code,
             "PlaceOfBirth": person.place_of_birth,
-            "CountryOfBirthISOCode": "NL",
+            "CountryOfBirthISOCode": person.country_of_birth,
             "IdentificationType": 0,
             "TelephonePrivate": person.phone_private,
             "TelephoneMobilePrivate": person.phone_private,
@@ -235,16 +237,16 @@ class Seeder:
             "BurgerlijkeStaat": 0,
             "Naamstelling": 0,
             "Birthday": midnight(person.birthday),
-            "CreationDate": self.created,
+            "CreationDate": self._created(company.type, start),
             "StartPeriod": start.number,
             "StartYear": start.year,
             **_address(person),
         }
 
-    def _contract(self, start: Period, company: Company, zero_hour: bool) -> dict[str, Any]:
+    def _contract(self, start: Period, company: Company, zero_hour: bool, weekly: Decimal) -> dict[str, Any]:
         begin = midnight(first_day(company.type, start))
         return {
-            "CreationDate": self.created,
+            "CreationDate": self._created(company.type, start),
             "StartDate": begin,
             "TrialPeriod": None,
             "EndDate": None,
@@ -253,9 +255,7 @@ class Seeder:
             "Indefinite": not zero_hour,
             "PhaseClassification": 1 if zero_hour else 0,
             "WrittenContract": True,
-            "HoursPerWeek": Decimal("0.00")
-            if zero_hour
-            else Decimal(self.random.choice(("24.00", "32.00", "38.00"))),
+            "HoursPerWeek": weekly,
         }
 
     def _employment(self, employee: Employee, company: Company, start: Period) -> None:
@@ -265,7 +265,12 @@ class Seeder:
             "employee",
             employee.id,
             start,
-            {"CreationDate": self.created, "StartDate": begin, "EndDate": None, "InitialStartDate": begin},
+            {
+                "CreationDate": self._created(company.type, start),
+                "StartDate": begin,
+                "EndDate": None,
+                "InitialStartDate": begin,
+            },
         )
         department = self.random.choice(((1, "Bediening"), (2, "Keuken"), (3, "Administratie")))
         self._record(
@@ -297,8 +302,9 @@ class Seeder:
         )
 
     def _money(
-        self, employee: Employee, company: Company, start: Period, person: Person, zero_hour: bool
+        self, employee: Employee, company: Company, start: Period, person: Person, weekly: Decimal
     ) -> None:
+        zero_hour = not weekly
         begin = midnight(first_day(company.type, start))
         value = (
             Decimal(self.random.randint(1400, 1900)) / 100
@@ -314,25 +320,15 @@ class Seeder:
                 "Value": value.quantize(Decimal("0.01")),
                 "Type": 3 if zero_hour else 1,
                 "StartDate": begin,
-                "CreationDate": self.created,
+                "CreationDate": self._created(company.type, start),
             },
         )
-        hours = Decimal("0.0") if zero_hour else Decimal("8.0")
-        days = {
-            f"Hours{d}{w}": hours if d not in ("Saturday", "Sunday") else Decimal("0.0")
-            for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-            for w in ("", "2")
-        }
         self._record(
             "Schedule",
             "employee",
             employee.id,
             start,
-            {
-                **days,
-                "ParttimePercentage": Decimal("0.0") if zero_hour else Decimal("100.0"),
-                "StartDate": begin,
-            },
+            {**employee_schedule(weekly), "StartDate": begin},
         )
         self._record(
             "Address",

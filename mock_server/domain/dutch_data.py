@@ -1,6 +1,6 @@
 """Deterministic, realistic Dutch test data: people, BSNs, IBANs, companies and wage-tax numbers.
 
-Everything is drawn from a `random.Random(seed)` plus name/street/city pools taken once from a seeded
+Everything is drawn from a `random.Random(seed)` plus name pools taken once from a seeded
 `Faker("nl_NL")`, so the same seed gives the same data in every run and process (for a given Faker
 version) and no value depends on today's date.
 """
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from faker import Faker
+
+from mock_server.domain.dutch_places import STREETS, TOWNS, Town
 
 DEFAULT_REFERENCE_DATE = date(2026, 1, 1)
 
@@ -64,20 +66,44 @@ IBAN_LENGTHS: dict[str, int] = {
 
 NAME_PREFIXES = ("van der", "van den", "van de", "van 't", "van het", "van", "de", "den", "ter", "ten")
 
-# Codes of the Dutch nationality table (BRP tabel 32), with a typical foreign place of birth.
-_FOREIGN_NATIONALITIES: tuple[tuple[int, str, int], ...] = (
-    (55, "Düsseldorf", 5),
-    (52, "Antwerpen", 4),
-    (72, "Kraków", 5),
-    (339, "Istanbul", 3),
-    (131, "Casablanca", 3),
-    (263, "Paramaribo", 2),
-    (74, "Boekarest", 2),
-    (64, "Milaan", 2),
-    (77, "Madrid", 2),
-    (53, "Sofia", 1),
-    (60, "Manchester", 1),
-)
+
+@dataclass(frozen=True)
+class Nationality:
+    """A nationality of the Dutch nationality table (BRP tabel 32): PersonalInfo's `NationalityCode` and,
+    as four digits, the declaration's `<Nat>`; with the country it belongs to and a typical birthplace."""
+
+    code: int
+    name: str
+    country_iso: str
+    place_of_birth: str  # a birthplace in that country (Dutch nationals draw a Dutch town instead)
+    weight: int  # share among the foreign nationals drawn
+
+
+NATIONALITIES: dict[int, Nationality] = {
+    n.code: n
+    for n in (
+        Nationality(1, "Nederlandse", "NL", "", 0),
+        Nationality(55, "Duitse", "DE", "Düsseldorf", 5),
+        Nationality(52, "Belgische", "BE", "Antwerpen", 4),
+        Nationality(72, "Poolse", "PL", "Kraków", 5),
+        Nationality(339, "Turkse", "TR", "Istanbul", 3),
+        Nationality(131, "Marokkaanse", "MA", "Casablanca", 3),
+        Nationality(263, "Surinaamse", "SR", "Paramaribo", 2),
+        Nationality(74, "Roemeense", "RO", "Boekarest", 2),
+        Nationality(64, "Italiaanse", "IT", "Milaan", 2),
+        Nationality(77, "Spaanse", "ES", "Madrid", 2),
+        Nationality(53, "Bulgaarse", "BG", "Sofia", 1),
+        Nationality(60, "Britse", "GB", "Manchester", 1),
+    )
+}
+_FOREIGN_NATIONALITIES = tuple(n for n in NATIONALITIES.values() if n.code != 1)
+
+
+def declaration_nationality(code: int) -> str:
+    """The loonaangifte's `<Nat>`: the nationality code in four digits ("0001" Dutch, "0055" German)."""
+    return f"{code:04d}"
+
+
 _DUTCH_SHARE = 0.88
 _PREFIX_SHARE = 0.30
 _EMAIL_DOMAINS = ("gmail.com", "hotmail.com", "outlook.com", "ziggo.nl", "kpnmail.nl", "live.nl", "xs4all.nl")
@@ -123,6 +149,7 @@ class Person:
     email_private: str
     nationality_code: int
     place_of_birth: str
+    country_of_birth: str  # ISO code of the country of `place_of_birth`
 
     @property
     def surname(self) -> str:
@@ -182,7 +209,7 @@ def bic_for(iban: str) -> str:
 
 def is_valid_loonheffingennummer(value: str) -> bool:
     match = _LOONHEFFINGENNUMMER.match(value) if isinstance(value, str) else None
-    return bool(match) and is_valid_bsn(match.group(1)) and match.group(2) != "00"
+    return match is not None and is_valid_bsn(match.group(1)) and match.group(2) != "00"
 
 
 def ascii_slug(text: str) -> str:
@@ -219,7 +246,7 @@ def _years_before(day: date, years: int) -> date:
 
 
 class _NamePools:
-    """Names, streets and cities drawn once from a seeded Faker; all later draws use plain Random."""
+    """Names drawn once from a seeded Faker; all later draws use plain Random (places: dutch_places)."""
 
     def __init__(self, seed: int) -> None:
         fake = Faker("nl_NL")
@@ -230,8 +257,6 @@ class _NamePools:
         self.prefixed_surnames: list[tuple[str, str]] = []
         for name in _unique(fake.last_name() for _ in range(2500)):
             self._add_surname(name)
-        self.streets = _unique(fake.street_name() for _ in range(500))
-        self.cities = _unique(fake.city() for _ in range(500))
 
     def _add_surname(self, name: str) -> None:
         for prefix in NAME_PREFIXES:
@@ -320,7 +345,7 @@ class DutchDataGenerator:
             return f"{owner} & Zonen B.V."
         if style < 0.85:
             return f"{owner} {rng.choice(_COMPANY_SECTORS)} {'N.V.' if rng.random() < 0.05 else 'B.V.'}"
-        return f"{rng.choice(self._pools.cities)} {rng.choice(_COMPANY_SECTORS)} B.V."
+        return f"{rng.choice(TOWNS).name} {rng.choice(_COMPANY_SECTORS)} B.V."
 
     # --- people ------------------------------------------------------------------------------------
     def _surname(self) -> tuple[str, str]:
@@ -338,23 +363,28 @@ class DutchDataGenerator:
         span = (self._youngest - self._oldest).days
         return self._oldest + timedelta(days=self._rng.randint(0, span))
 
-    def _postal_code(self) -> str:
+    def _town(self) -> Town:
+        return self._rng.choices(TOWNS, [town.weight for town in TOWNS])[0]
+
+    def _postal_code(self, town: Town) -> str:
+        """A postcode of the town: its four digits from the town's range, two letters (never SA, SD, SS)."""
         letters = "SA"
         while letters in ("SA", "SD", "SS"):
             letters = "".join(self._rng.choices("ABCDEGHJKLMNPRSTVWXZ", k=2))
-        return f"{self._rng.randint(1000, 9999)} {letters}"
+        return f"{self._rng.randint(*town.postcodes)} {letters}"
 
     def _house_number(self) -> tuple[int, str]:
         number = min(1 + int(self._rng.expovariate(1 / 45)), 999)
         addition = self._rng.choice(_HOUSE_NUMBER_ADDITIONS) if self._rng.random() < 0.12 else ""
         return number, addition
 
-    def _nationality(self) -> tuple[int, str]:
+    def _nationality(self) -> tuple[int, str, str]:
+        """Nationality code, place and country of birth (a Dutch national is born in a Dutch town)."""
         if self._rng.random() < _DUTCH_SHARE:
-            return 1, self._rng.choice(self._pools.cities)
+            return 1, self._town().name, "NL"
         choices = _FOREIGN_NATIONALITIES
-        code, place, _ = self._rng.choices(choices, [weight for _, _, weight in choices])[0]
-        return code, place
+        chosen = self._rng.choices(choices, [n.weight for n in choices])[0]
+        return chosen.code, chosen.place_of_birth, chosen.country_iso
 
     def _private_email(self, first_name: str, prefix: str, last_name: str, birthday: date) -> str:
         first, last = ascii_slug(first_name), ascii_slug(f"{prefix}{last_name}")
@@ -375,7 +405,8 @@ class DutchDataGenerator:
         prefix, last_name = self._surname()
         birthday = self._birthday()
         house_number, addition = self._house_number()
-        nationality, place_of_birth = self._nationality()
+        nationality, place_of_birth, country_of_birth = self._nationality()
+        town = self._town()
         return Person(
             first_name=first_name,
             initials=self._initials(first_name, names),
@@ -385,15 +416,16 @@ class DutchDataGenerator:
             birthday=birthday,
             bsn=self.bsn(),
             iban=self.iban(),
-            street=rng.choice(pools.streets),
+            street=rng.choice(STREETS),
             house_number=house_number,
             house_number_addition=addition,
-            postal_code=self._postal_code(),
-            city=rng.choice(pools.cities),
+            postal_code=self._postal_code(town),
+            city=town.name,
             phone_private=f"06-{rng.randint(10_000_000, 58_999_999)}",
             email_private=self._private_email(first_name, prefix, last_name, birthday),
             nationality_code=nationality,
             place_of_birth=place_of_birth,
+            country_of_birth=country_of_birth,
         )
 
     def people(self, count: int) -> list[Person]:

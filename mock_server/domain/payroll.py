@@ -1,8 +1,9 @@
 """Payroll runs: pay per employee for a period, and processing a run.
 
 Processing a run for a company's current period (what `RunRequest_Insert` asks for) writes a locked
-`Run`, one `Payslip` record per paid employee, a `WageTax` declaration (status `locked`, not yet
-sent) and a handled `RunRequest`, then advances the company's current period (rolling the year over,
+`Run`, one `Payslip` record per paid employee holding its ledger figures (`figures.SlipFigures`),
+adds them to the wage-tax declaration of the declaration period the run is paid in (`declarations`),
+writes a handled `RunRequest`, then advances the company's current period (rolling the year over,
 with 53-week years for weekly companies). Writes into the processed period then need UnprotectedMode.
 
 The amounts are illustrative, not Dutch tax law (INFERRED, documented): wage tax is a flat
@@ -11,25 +12,22 @@ The amounts are illustrative, not Dutch tax law (INFERRED, documented): wage tax
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.backend import Tenant
+from mock_server.domain.declarations import ReplayCache, declare
+from mock_server.domain.figures import SlipFigures, SlipLine, cents
 from mock_server.domain.model import Company, Employee
-from mock_server.domain.periods import (
-    Period,
-    PeriodType,
-    first_day,
-    iso_weeks_in_year,
-    last_day,
-    midnight,
-    next_period,
-)
+from mock_server.domain.periods import Period, PeriodType, iso_weeks_in_year, next_period
 from mock_server.domain.records import StoredRecord, of_year, valid_at
+from mock_server.domain.tax_periods import payment_date
+from mock_server.storage.sqlite_store import dumps, encoded
 
-CENT = Decimal("0.01")
+WAGE_TAX_CODE = 9000
+UNPAID = 10**9  # a period key after every real one
 WAGE_TAX_RATE = Decimal("0.3697")
 EMPLOYER_PREMIUMS = {
     "aof_premium": Decimal("0.0628"),
@@ -42,41 +40,17 @@ HOURLY_SALARY_TYPES = frozenset(
     {3, 6, 8, "Bruto_Uurloon", "Netto_Uurloon_excl_looncomp", "Netto_Uurloon_incl_looncomp"}
 )
 UNTAXED_WAGE_CODES = {120, 121, 200}  # meal, travel and working-from-home allowances
-
-
-@dataclass(frozen=True)
-class PayLine:
-    code: int
-    description: str
-    amount: Decimal  # positive: paid; negative: withheld
-    taxable: bool = True
-
-
-@dataclass(frozen=True)
-class Pay:
-    employee: Employee
-    lines: tuple[PayLine, ...]
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((line.amount for line in self.lines if line.amount > 0 and line.taxable), Decimal(0))
-
-    @property
-    def wage_tax(self) -> Decimal:
-        return -sum((line.amount for line in self.lines if line.code == 9000), Decimal(0))
-
-    @property
-    def net(self) -> Decimal:
-        return sum((line.amount for line in self.lines), Decimal(0))
+RUN_FIELDS = ("RunId", "Year", "Period", "PaymentDate")  # what a payslip record holds of its run
 
 
 class PayrollCalculator:
-    """Pay for every employee of a company in one period, from the records valid in it."""
+    """Pay for the employees of a company, from the records valid in a period.
 
-    def __init__(self, tenant: Tenant, company: Company, period: Period) -> None:
+    It reads the company's records once, so one calculator can pay many periods in a row (seeding
+    replays a year and a half of runs with one)."""
+
+    def __init__(self, tenant: Tenant, company: Company) -> None:
         self.company = company
-        self.period = period
-        self.key = period.key
         self.employees = tenant.employees(company.id)
         owners = [e.id for e in self.employees]
         self.data = {
@@ -90,68 +64,163 @@ class PayrollCalculator:
                 "WageComponentFixed",
             )
         }
+        self.first_paid = {  # the first period key with both a contract and a salary (a quick "not yet")
+            e.id: max(
+                min((r.start for r in self.data[family].get(e.id, [])), default=UNPAID)
+                for family in ("Contract", "Salary")
+            )
+            for e in self.employees
+        }
+        self._pay: dict[tuple[Any, ...], SlipFigures] = {}  # by `_pay_key`: the figures but run and period
+        self._tails: dict[int, tuple[Any, dict[str, Any], str]] = {}  # by id(pay.lines): see `payslip_data`
         self.wage_codes = {
             r.data.get("Code"): r.data.get("Description") or ""
             for family in ("WageModel", "WageModel2")
             for r in tenant.records(family, "company", [company.id])
         }
 
-    def pays(self) -> list[Pay]:
+    def _first_start(self, family: str, employee_id: int) -> int:
+        return min((r.start for r in self.data[family].get(employee_id, [])), default=UNPAID)
+
+    def slips(self, period: Period, run_id: int) -> list[SlipFigures]:
+        """The ledger of a run of `period`: one `SlipFigures` per paid employee. An employee paid from
+        the same records as in an earlier period (and a year of as many periods) is paid the same."""
+        paid = payment_date(self.company.type, period)
+        periods = self.company.type.periods_in_year(period.year)
         out = []
         for employee in self.employees:
-            pay = self.pay(employee)
-            if pay is not None:
-                out.append(pay)
+            key = self._pay_key(employee, period.key, periods)
+            if key is None:
+                continue
+            pay = self._pay.get(key)
+            if pay is None:
+                lines = self.lines(employee, period)
+                if lines is None:
+                    continue
+                pay = self._remember(key, _figures(employee, 0, period, paid, lines))
+            out.append(replace(pay, run_id=run_id, year=period.year, period=period.number, payment_date=paid))
         return out
 
-    def pay(self, employee: Employee) -> Pay | None:
-        """None for an employee without a contract or salary in the period (not paid)."""
-        contracts = valid_at(self.data["Contract"].get(employee.id, []), self.key)
-        salaries = valid_at(self.data["Salary"].get(employee.id, []), self.key)
+    def payslip_data(self, slip: SlipFigures) -> dict[str, Any]:
+        """`slip.to_record()`, made faster for a slip of a pay computed once (`slips`): only the run and
+        period are new, the rest and its JSON text are the pay's."""
+        cached = self._tails.get(id(slip.lines))
+        if cached is None or cached[0] is not slip.lines:
+            return slip.to_record()
+        _, tail, text = cached
+        run = {"RunId": slip.run_id, "Year": slip.year, "Period": slip.period,
+               "PaymentDate": slip.payment_date.isoformat()}  # fmt: skip
+        return encoded({**run, **tail}, dumps(run)[:-1] + "," + text)
+
+    def _remember(self, key: tuple[Any, ...], pay: SlipFigures) -> SlipFigures:
+        """Keep a computed pay, and its record's data but the run and period (with its JSON text)."""
+        self._pay[key] = pay
+        tail = {name: value for name, value in pay.to_record().items() if name not in RUN_FIELDS}
+        self._tails[id(pay.lines)] = (pay.lines, tail, dumps(tail)[1:])
+        return pay
+
+    def _pay_key(self, employee: Employee, key: int, periods: int) -> tuple[Any, ...] | None:
+        """What an employee's pay in period `key` depends on (the records' ids), or None: not paid."""
+        if key < self.first_paid.get(employee.id, UNPAID):
+            return None
+        contracts = valid_at(self.data["Contract"].get(employee.id, []), key)
+        salaries = valid_at(self.data["Salary"].get(employee.id, []), key)
         if not contracts or not salaries:
             return None
-        salary = salaries[-1].data
-        lines = [*self._wage_lines(employee, salary), *self._component_lines(employee)]
-        taxable = sum((line.amount for line in lines if line.taxable), Decimal(0))
-        tax = (max(taxable, Decimal(0)) * WAGE_TAX_RATE).quantize(CENT, ROUND_HALF_UP)
-        lines.append(PayLine(9000, "Loonheffing", -tax, taxable=False))
-        return Pay(employee, tuple(lines))
+        hourly = salaries[-1].data.get("Type") in HOURLY_SALARY_TYPES
+        return (
+            employee.id,
+            salaries[-1].id,
+            None if hourly else periods,
+            *(
+                tuple(r.id for r in self._components(family, employee.id, key))
+                for family in ("HourComponent", "WageComponent")
+            ),
+        )
 
-    def _wage_lines(self, employee: Employee, salary: dict[str, Any]) -> list[PayLine]:
+    def _components(self, family: str, employee_id: int, key: int) -> list[StoredRecord]:
+        """The variable records of `family` (HourComponent, WageComponent) in period `key`, then the
+        fixed ones holding in it."""
+        var = [r for r in self.data[family + "Var"].get(employee_id, []) if r.start == key]
+        return var + valid_at(self.data[family + "Fixed"].get(employee_id, []), key)
+
+    def lines(self, employee: Employee, period: Period) -> list[SlipLine] | None:
+        """The pay lines, wage tax included; None without a contract or salary in the period (unpaid)."""
+        key = period.key
+        if key < self.first_paid.get(employee.id, UNPAID):
+            return None
+        contracts = valid_at(self.data["Contract"].get(employee.id, []), key)
+        salaries = valid_at(self.data["Salary"].get(employee.id, []), key)
+        if not contracts or not salaries:
+            return None
+        lines = [
+            *self._wage_lines(employee, salaries[-1].data, period),
+            *self._component_lines(employee, key),
+        ]
+        taxable = sum((line.amount for line in lines if line.taxable), Decimal(0))
+        tax = cents(max(taxable, Decimal(0)) * WAGE_TAX_RATE)
+        lines.append(SlipLine(WAGE_TAX_CODE, "Loonheffing", -tax, taxable=False))
+        return lines
+
+    def _wage_lines(self, employee: Employee, salary: dict[str, Any], period: Period) -> list[SlipLine]:
         value = Decimal(salary.get("Value") or 0)
         if salary.get("Type") in HOURLY_SALARY_TYPES:
-            hours = self._hours(employee)
-            return [
-                PayLine(1, f"Uurloon {hours} uur x {value}", (hours * value).quantize(CENT, ROUND_HALF_UP))
-            ]
-        per_period = monthly_per_period(value, self.company.type, self.period.year)
-        return [PayLine(1, "Salaris", per_period.quantize(CENT, ROUND_HALF_UP))]
+            hours = self._hours(employee, period.key)
+            return [SlipLine(1, f"Uurloon {hours} uur x {value}", cents(hours * value))]
+        per_period = monthly_per_period(value, self.company.type, period.year)
+        return [SlipLine(1, "Salaris", cents(per_period))]
 
-    def _hours(self, employee: Employee) -> Decimal:
-        var = [r for r in self.data["HourComponentVar"].get(employee.id, []) if r.start == self.key]
-        fixed = valid_at(self.data["HourComponentFixed"].get(employee.id, []), self.key)
-        return sum((Decimal(r.data.get("Hours") or 0) for r in var + fixed), Decimal(0))
+    def _hours(self, employee: Employee, key: int) -> Decimal:
+        records = self._components("HourComponent", employee.id, key)
+        return sum((Decimal(r.data.get("Hours") or 0) for r in records), Decimal(0))
 
-    def _component_lines(self, employee: Employee) -> list[PayLine]:
-        var = [r for r in self.data["WageComponentVar"].get(employee.id, []) if r.start == self.key]
-        fixed = valid_at(self.data["WageComponentFixed"].get(employee.id, []), self.key)
+    def _component_lines(self, employee: Employee, key: int) -> list[SlipLine]:
         lines = []
-        for record in var + fixed:
+        for record in self._components("WageComponent", employee.id, key):
             code = record.data.get("Code") or 0
-            amount = Decimal(record.data.get("Value") or 0).quantize(CENT, ROUND_HALF_UP)
+            amount = cents(Decimal(record.data.get("Value") or 0))
             description = self.wage_codes.get(code) or f"Looncomponent {code}"
-            lines.append(PayLine(code, description, amount, taxable=code not in UNTAXED_WAGE_CODES))
+            lines.append(SlipLine(code, description, amount, taxable=code not in UNTAXED_WAGE_CODES))
         return lines
 
 
-def process_run(tenant: Tenant, company: Company, at: datetime) -> int:
-    """Run payroll for the company's current period; return the run id (`RunInfo.ID`)."""
+def _figures(
+    employee: Employee, run_id: int, period: Period, paid: date, lines: list[SlipLine]
+) -> SlipFigures:
+    gross = sum((line.amount for line in lines if line.amount > 0 and line.taxable), Decimal(0))
+    return SlipFigures(
+        employee_id=employee.id,
+        run_id=run_id,
+        year=period.year,
+        period=period.number,
+        payment_date=paid,
+        lines=tuple(lines),
+        gross=gross,
+        wage_tax=-sum((line.amount for line in lines if line.code == WAGE_TAX_CODE), Decimal(0)),
+        premiums=employer_premiums(gross),
+        net=sum((line.amount for line in lines), Decimal(0)),
+    )
+
+
+def process_run(
+    tenant: Tenant,
+    company: Company,
+    at: datetime,
+    calculator: PayrollCalculator | None = None,
+    replay: ReplayCache | None = None,
+) -> int:
+    """Run payroll for the company's current period; return the run id (`RunInfo.ID`).
+
+    Seeding passes a `calculator` made earlier (nothing it reads changes while replaying runs) and a
+    `replay` cache (the declarations' sums, the company's declarations and runs)."""
     period = company.current
-    pays = PayrollCalculator(tenant, company, period).pays()
-    run = _add_run(tenant, company, period, at)
-    for pay in pays:
-        _add_payslip(tenant, pay, period, run.id, at)
-    _add_declaration(tenant, company, period, pays, run.id, at)
+    run = _add_run(tenant, company, period, at, replay)
+    calculator = calculator or PayrollCalculator(tenant, company)
+    slips = calculator.slips(period, run.id)
+    tenant.add_records(
+        "Payslip", "employee", [(s.employee_id, period, calculator.payslip_data(s)) for s in slips], True, at
+    )
+    declare(tenant, company, period, slips, run.id, at, replay)
     tenant.add_record(
         "RunRequest",
         "company",
@@ -165,78 +234,30 @@ def process_run(tenant: Tenant, company: Company, at: datetime) -> int:
     return run.id
 
 
-def _add_run(tenant: Tenant, company: Company, period: Period, at: datetime) -> StoredRecord:
-    runs = of_year(tenant.records("Run", "company", [company.id]), period.year)
+def _add_run(
+    tenant: Tenant, company: Company, period: Period, at: datetime, replay: ReplayCache | None = None
+) -> StoredRecord:
+    if replay is None:
+        number = len(of_year(tenant.records("Run", "company", [company.id]), period.year)) + 1
+    else:
+        if replay.runs is None:
+            replay.runs = {}
+            for record in tenant.records("Run", "company", [company.id]):
+                replay.runs[record.year] = replay.runs.get(record.year, 0) + 1
+        number = replay.runs[period.year] = replay.runs.get(period.year, 0) + 1
     return tenant.add_record(
         "Run",
         "company",
         company.id,
         period,
         {
-            "Number": len(runs) + 1,
+            "Number": number,
             "Year": period.year,
             "PeriodStart": period.number,
             "PeriodEnd": period.number,
             "Description": f"Verloning {period.year} periode {period.number}",
             "RunAt": at,
             "IsLocked": True,
-        },
-        True,
-        at,
-    )
-
-
-def _add_payslip(tenant: Tenant, pay: Pay, period: Period, run_id: int, at: datetime) -> None:
-    lines = [
-        {"Code": line.code, "Description": line.description, "Amount": line.amount, "Taxable": line.taxable}
-        for line in pay.lines
-    ]
-    tenant.add_record(
-        "Payslip",
-        "employee",
-        pay.employee.id,
-        period,
-        {
-            "RunId": run_id,
-            "Year": period.year,
-            "Period": period.number,
-            "Gross": pay.gross,
-            "WageTax": pay.wage_tax,
-            "Net": pay.net,
-            "Lines": lines,
-        },
-        True,
-        at,
-    )
-
-
-def _add_declaration(
-    tenant: Tenant, company: Company, period: Period, pays: list[Pay], run_id: int, at: datetime
-) -> None:
-    """The wage-tax declaration (loonaangifte) of the run's period: `locked` until sent."""
-    payable = sum(
-        (pay.wage_tax + sum(employer_premiums(pay.gross).values(), Decimal(0)) for pay in pays), Decimal(0)
-    )
-    serial = len(of_year(tenant.records("WageTax", "company", [company.id]), period.year)) + 1
-    start, end = midnight(first_day(company.type, period)), midnight(last_day(company.type, period))
-    tenant.add_record(
-        "WageTax",
-        "company",
-        company.id,
-        period,
-        {
-            "SerialNumber": serial,
-            "PaymentReference": f"{company.wage_tax_number or ''}{period.key}",
-            "TotalGeneral": int(payable),
-            "Period": period.number,
-            "Year": period.year,
-            "Status": "locked",
-            "SentAt": None,
-            "TijdvakStart": start,
-            "TijdvakEnd": end,
-            "CorrectionTijdvakStart": None,
-            "CorrectionTijdvakEnd": None,
-            "RunId": run_id,
         },
         True,
         at,
@@ -254,7 +275,7 @@ def weeks_per_period(period_type: PeriodType, year: int) -> Decimal:
 
 def employer_premiums(gross: Decimal) -> dict[str, Decimal]:
     """Each employer premium of a gross wage, by `WageTaxEmployee` field name, rounded to the cent."""
-    return {name: (gross * rate).quantize(CENT, ROUND_HALF_UP) for name, rate in EMPLOYER_PREMIUMS.items()}
+    return {name: cents(gross * rate) for name, rate in EMPLOYER_PREMIUMS.items()}
 
 
 def advance(tenant: Tenant, company: Company) -> None:

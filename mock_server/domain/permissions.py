@@ -63,14 +63,19 @@ FLEXIBLE_PAYROLL = _ops(  # Keeping (seed 002)
     "Schedule_Get",
 )
 # Mijn Kantoor (seed 004) names every `SalaryDocuments_AnnualDocument*` right; the rest of what it fetches
-# (declarations, payslips, SEPA, relation sync) it covers with "admin rights": INFERRED from its feature list.
+# and syncs it covers with "admin rights" (INFERRED from its feature list): declarations, payslips (found
+# through the run's employees), SEPA files, the employees' annual statements and the relation sync in both
+# directions (debtors, companies with address and bank account, employees with personal info, address and
+# contract).
 PAYROLL_DOCUMENTS = (
     _ops("CompanyService", "SalaryDocuments_AnnualDocument*")
     + _ops(
         "CompanyService",
         "List_GetAll",
         "List_GetByDebtor",
+        "Company_GetCurrentPeriod",
         "Run_GetList",
+        "Run_GetEmployeesByRunCompany",
         "WageTax_GetList",
         "WageTax_GetXML",
         "WageTax_SetSentExternal",
@@ -80,16 +85,32 @@ PAYROLL_DOCUMENTS = (
         "Company_Insert",
         "Address_*",
         "BankAccount_*",
+        "ContactPerson_Get",
+    )
+    + _ops(
+        "EmployeeService",
+        "List_GetByCompany",
+        "List_GetByDebtor",
+        "Employee_Insert",
+        "PersonalInfo_*",
+        "Address_*",
+        "Contract_*",
+        "SalaryDocuments_GetAnnualStatementPDF",
     )
     + _ops("DebtorService", "List_GetAll", "List_GetByNumber", "Debtor_Get", "Debtor_Insert", "Debtor_Update")
+    + _ops("DebtorService", "Address_Get", "ContactPerson_Get")
 )
-# eitje (seed 001) lists no rights; these are the calls its described export needs (INFERRED).
+# eitje (seed 001) lists no rights; these are the calls its described workflow needs (INFERRED): the
+# workforce sync (employees, personal info, contracts), the wage period, the hour and wage codes of both
+# models, and the export of hours, days worked, meal allowances and additional payments.
 TIMECARD_EXPORT = _ops(
     "CompanyService",
     "List_GetAll",
     "Company_GetCurrentPeriod",
     "HourModel_GetHourCodes",
+    "HourModel2_GetHourCodes",
     "WageModel_GetWageCodes",
+    "WageModel2_GetWageCodes",
 ) + _ops(
     "EmployeeService",
     "List_GetByCompany",

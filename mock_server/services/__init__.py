@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from mock_server.services import company, debtor, employee, employee_records, payroll  # noqa: F401  (registers)
+from mock_server.services import (  # noqa: F401  (registers)
+    annual,
+    assignments,
+    company,
+    debtor,
+    employee,
+    employee_records,
+    leave,
+    lifecycle,
+    payroll,
+    reference,
+    time_registration,
+)
 from mock_server.services.call import Call, Handler, explicit_handler
 from mock_server.services.conventions import handle as by_convention
 

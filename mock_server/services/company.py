@@ -7,6 +7,7 @@ from typing import Any
 
 from mock_server.domain.model import Company
 from mock_server.domain.periods import Period, PeriodType, containing, first_day, format_period
+from mock_server.domain.tax_periods import default_declaration_kind
 from mock_server.services.call import Call, handles
 
 SERVICE = "CompanyService"
@@ -61,13 +62,14 @@ def insert(call: Call) -> int:
     period_type = PeriodType.from_code(call.args["PeriodType"])
     current = _current_period_for(tenant.companies(), period_type)
     company = Company(
-        id=tenant.next_id("company", 10_000),
+        id=tenant.entity_id("company"),
         debtor_id=debtor.id,
         number=max((c.number for c in tenant.companies()), default=0) + 1,
         name=call.args.get("CompanyName") or "",
         period_type=period_type.value,
         current_year=current.year,
         current_period=current.number,
+        loonaangifte_tijdvak=default_declaration_kind(period_type).value,
     )
     tenant.save(company)
     return company.id

@@ -12,10 +12,11 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from mock_server.contract.model import Element, ServiceContract
+from mock_server.contract.model import VALUE_TYPES, Element, ServiceContract
 from mock_server.domain.model import Company
 from mock_server.domain.records import StoredRecord, of_year, valid_at
 from mock_server.services.call import Call
+from mock_server.services.inheritance import describe_entity
 from mock_server.services.projection import names_record, project
 from mock_server.services.scope import resolve_owner, target_period
 from mock_server.services.shape import Shape
@@ -39,7 +40,9 @@ def read(call: Call, shape: Shape) -> Any:
     per_employee = per_employee_item(call.contract, result.type)
     if per_employee is not None and shape.owner_kind == "company":
         return _per_employee_read(call, shape, owner_id, per_employee)
-    records = select(call, shape, company, call.tenant.records(shape.family, shape.owner_kind, [owner_id]))
+    start = _variable_period_key(call, shape, company)
+    stored = call.tenant.records(shape.family, shape.owner_kind, [owner_id], start)
+    records = select(call, shape, company, stored)
     container = container_fields(call.contract, result.type) if not result.is_list else None
     if container is not None:
         id_field, records_field = container
@@ -64,6 +67,19 @@ def select(
     return valid_at(records, key)
 
 
+def _variable_period_key(call: Call, shape: Shape, company: Company | None) -> int | None:
+    """The period key a read of a variable family selects (read only those records: one employee's
+    hours do not grow with its history), or None when `select` keeps more than one period."""
+    if not shape.is_variable or company is None or (shape.verb.startswith("GetAll") and not shape.has_period):
+        return None
+    if shape.id_param and names_record(shape.id_param, shape.family) and call.args.get(shape.id_param):
+        return None
+    if shape.year_param and not shape.period_param:
+        return None
+    period = target_period(call, shape, company, call.args)
+    return period.key if period else None
+
+
 def output(call: Call, shape: Shape, result: Element, records: list[StoredRecord]) -> Any:
     contract = call.contract
     if contract.kind(result.type) != "complex":
@@ -71,11 +87,18 @@ def output(call: Call, shape: Shape, result: Element, records: list[StoredRecord
     item = contract.complex_types[result.type].array_item
     if item is None:
         return (
-            project(contract, result.type, records[-1].data, records[-1], shape.family) if records else None
+            _projected(call, shape, result.type, records[-1])
+            if records
+            else zero_object(contract, result.type)
         )
     if contract.kind(item.type) != "complex":
         return [v for r in records for v in [_scalar([r], item.type, shape.family)] if v is not None]
-    return [project(contract, item.type, r.data, r, shape.family) for r in records]
+    return [_projected(call, shape, item.type, r) for r in records]
+
+
+def _projected(call: Call, shape: Shape, type_name: str, record: StoredRecord) -> Any:
+    out = project(call.contract, type_name, record.data, record, shape.family)
+    return describe_entity(call.contract, call.tenant, type_name, out, record)
 
 
 def _scalar(records: list[StoredRecord], type_name: str, family: str) -> Any:
@@ -88,6 +111,18 @@ def _scalar(records: list[StoredRecord], type_name: str, family: str) -> Any:
             if isinstance(value, wanted) and not (type_name != "boolean" and isinstance(value, bool)):
                 return value
     return None
+
+
+@cache
+def zero_object(contract: ServiceContract, type_name: str) -> dict[str, Any] | None:
+    """What Nmbrs answers for a counter-like object nobody has set (`DaysVarWorked`, `Spaarloon`): its
+    value-type fields at their .NET defaults, as `DaysVar_Get` answers 0. Other objects stay absent."""
+    fields = contract.fields_of(type_name)
+    if not fields or any(f.type not in VALUE_TYPES and f.type not in contract.enums for f in fields):
+        return None
+    if any(f.type == "dateTime" for f in fields):  # a dated record (Schedule): none stored means none
+        return None
+    return {f.name: contract.default(f) for f in fields}
 
 
 @cache

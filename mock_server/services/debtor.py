@@ -47,8 +47,9 @@ def update(call: Call) -> None:
     """Changes a debtor's number and name."""
     wire = call.args.get("Debtor") or {}
     debtor = call.tenant.debtor(wire.get("Id") or 0)
-    debtor.number = wire.get("Number") if wire.get("Number") is not None else debtor.number
-    debtor.name = wire.get("Name") if wire.get("Name") is not None else debtor.name
+    number, name = wire.get("Number"), wire.get("Name")
+    debtor.number = str(number) if number is not None else debtor.number
+    debtor.name = str(name) if name is not None else debtor.name
     call.tenant.save(debtor)
 
 

@@ -57,7 +57,7 @@ def insert(call: Call) -> int:
     company = tenant.company(call.args["CompanyId"])
     first, last = call.args.get("FirstName") or "", call.args.get("LastName") or ""
     employee = Employee(
-        id=tenant.next_id("employee", 100_000),
+        id=tenant.entity_id("employee"),
         company_id=company.id,
         number=max((e.number for e in tenant.employees(company.id)), default=0) + 1,
         display_name=f"{first} {last}".strip(),
@@ -65,7 +65,7 @@ def insert(call: Call) -> int:
     tenant.save(employee)
     start = _start_date(call, company)
     period = max(containing(company.type, start.date()), company.current)
-    records = {
+    records: dict[str, dict[str, Any]] = {
         "PersonalInfo": {
             "FirstName": first or None,
             "LastName": last or None,

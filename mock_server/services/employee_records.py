@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from mock_server.documents.pdf import annual_document_pdf
+from mock_server.documents.report import Section, report_pdf
+from mock_server.domain.figures import SlipFigures
 from mock_server.domain.payroll import (
     EMPLOYER_PREMIUMS,
     HOURLY_SALARY_TYPES,
@@ -14,6 +15,7 @@ from mock_server.domain.payroll import (
 )
 from mock_server.domain.periods import Period, validate
 from mock_server.domain.records import StoredRecord, latest_at, of_year
+from mock_server.services.annual import statement_rows
 from mock_server.services.call import Call, handles
 from mock_server.services.projection import enum_name
 from mock_server.services.scope import check_protected
@@ -153,22 +155,12 @@ def _composed(employee_id: int, number: int, parts: dict[str, dict[str, Any]]) -
 
 @handles(SERVICE, "SalaryDocuments_GetAnnualStatementPDF")
 def annual_statement(call: Call) -> dict[str, bytes]:
-    """Returns the employee's jaaropgaaf (annual statement) of a year as PDF."""
+    """Returns the employee's jaaropgaaf (annual statement) of a year as PDF, from the year's payslips."""
     employee = call.tenant.employee(call.args.get("EmployeeID") or 0)
     company = call.tenant.company(employee.company_id)
     year = call.args.get("intYear") or company.current_year
-    slips = of_year(call.tenant.records("Payslip", "employee", [employee.id]), year)
-    totals = [
-        (label, sum((Decimal(r.data.get(field) or 0) for r in slips), Decimal(0)))
-        for label, field in (
-            ("Loon voor de loonheffingen", "Gross"),
-            ("Ingehouden loonheffing", "WageTax"),
-            ("Netto uitbetaald", "Net"),
-        )
-    ]
-    lines = [(f"Periode {r.data.get('Period')}", Decimal(r.data.get("Gross") or 0)) for r in slips]
-    title = f"Jaaropgaaf {year}"
-    pdf = annual_document_pdf(
-        title, company.name, str(year), lines, totals, employee_name=employee.display_name
-    )
-    return {"PDF": pdf}
+    records = of_year(call.tenant.records("Payslip", "employee", [employee.id]), year)
+    slips = [SlipFigures.from_record(employee.id, r.data) for r in records]
+    heading = f"Jaaropgaaf {year} - {employee.number} {employee.display_name}"
+    section = Section(heading, ("Omschrijving", "Bedrag"), statement_rows(slips))
+    return {"PDF": report_pdf(f"Jaaropgaaf {year}", company.name, str(year), [section])}

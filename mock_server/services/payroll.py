@@ -7,16 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.documents.journal import journal_xml
-from mock_server.documents.pdf import PayslipContent, annual_document_pdf, payslips_pdf
+from mock_server.documents.pdf import PayslipContent, payslips_pdf
 from mock_server.documents.sepa import Payment, sepa_credit_transfer_xml
 from mock_server.domain.errors import NotFound, WageTaxAlreadySent
 from mock_server.domain.model import Company
 from mock_server.domain.payroll import process_run
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tax_periods import payment_date
 from mock_server.services.call import Call, handles
 from mock_server.services.payroll_data import (
     RunView,
-    annual_lines,
     journal_employees,
     payslip_content,
     run_view,
@@ -25,43 +25,36 @@ from mock_server.services.payroll_data import (
 
 SERVICE = "CompanyService"
 BELASTINGDIENST_IBAN = "NL86INGB0002445588"
-ANNUAL_TITLES = {
-    "AnualStatement": "Jaaropgaven",
-    "WageTaxDeclarationOverviewCumulative": "Overzicht loonaangiften cumulatief",
-    "WageTaxDeclarationOverviewByPeriod": "Overzicht loonaangiften per periode",
-    "SentWageTaxDeclarations": "Verzonden loonaangiften",
-    "PaymentListCumulative": "Betaallijst cumulatief",
-    "PayrollRegisterSummaryCumulative": "Loonjournaal samenvatting cumulatief",
-    "JournalEntriesEmployeeCumulative": "Journaalposten per werknemer cumulatief",
-    "JournalEntriesDepartmentCumulative": "Journaalposten per afdeling cumulatief",
-    "JournalEntriesCostCenterCumulative": "Journaalposten per kostenplaats cumulatief",
-    "JournalEntriesCompanyrCumulative": "Journaalposten bedrijf cumulatief",
-    "CompanyWageComponentsCumulative": "Looncomponenten bedrijf cumulatief",
-    "PayrollRegister": "Loonstaat",
-    "PayrollRegisterAllEmployees": "Loonstaat alle werknemers",
-    "ReservationSaldos": "Saldi reserveringen",
-    "LeaveSaldos": "Verlofsaldi",
-}
 
 
 def _run_arg(call: Call) -> int:
     return call.args.get("RunID") or call.args.get("RunId") or call.args.get("runId") or 0
 
 
-def _company(call: Call) -> Company:
+def year_arg(call: Call) -> int | None:
+    """The year a run operation names (`Year`, `intYear`, `year`); None when omitted (0)."""
+    return call.args.get("Year") or call.args.get("intYear") or call.args.get("year") or None
+
+
+def call_run_view(call: Call) -> RunView:
+    """The run the call names; a year that does not match it is refused (2006, see `find_run`)."""
+    return run_view(call.tenant, company_arg(call), _run_arg(call), year_arg(call))
+
+
+def company_arg(call: Call) -> Company:
     return call.tenant.company(call.args.get("CompanyId") or call.args.get("companyId") or 0)
 
 
 @handles(SERVICE, "RunRequest_Insert")
 def request_run(call: Call) -> None:
     """Processes a run for the current period at once: locks it, payslips, a declaration, next period."""
-    process_run(call.tenant, _company(call), call.tenant.now())
+    process_run(call.tenant, company_arg(call), call.tenant.now())
 
 
 @handles(SERVICE, "Run_GetEmployeesByRunCompany")
 def employees_by_run(call: Call) -> list[dict[str, Any]]:
     """Lists the employees (id, number) paid in one of the company's runs."""
-    view = run_view(call.tenant, _company(call), _run_arg(call))
+    view = call_run_view(call)
     return [{"EmployeeId": slip.employee.id, "EmployeeNumber": slip.employee.number} for slip in view.slips]
 
 
@@ -83,7 +76,7 @@ def _declaration(call: Call, company: Company) -> StoredRecord:
 @handles(SERVICE, "WageTax_GetList")
 def wage_tax_list(call: Call) -> list[dict[str, Any]]:
     """Lists the company's wage-tax declarations of a year, with their status (`locked`, `sent`)."""
-    company, year = _company(call), call.args.get("intYear")
+    company, year = company_arg(call), call.args.get("intYear")
     records = call.tenant.records("WageTax", "company", [company.id])
     return [_declaration_wire(r) for r in records if r.data.get("Year") == year]
 
@@ -91,7 +84,7 @@ def wage_tax_list(call: Call) -> list[dict[str, Any]]:
 @handles(SERVICE, "WageTax_GetXML")
 def wage_tax_xml_document(call: Call) -> str:
     """Returns the declaration as Loonaangifte XML (totals reconcile with the run's payslips)."""
-    company = _company(call)
+    company = company_arg(call)
     declaration = _declaration(call, company)
     return wage_tax_xml(call.tenant, company, declaration)
 
@@ -99,7 +92,7 @@ def wage_tax_xml_document(call: Call) -> str:
 @handles(SERVICE, "WageTax_SetSentExternal")
 def wage_tax_sent(call: Call) -> bool:
     """Marks a declaration sent externally; a second time is 2012."""
-    company = _company(call)
+    company = company_arg(call)
     declaration = _declaration(call, company)
     if declaration.data.get("Status") == "sent":
         raise WageTaxAlreadySent(context=f"declaration {declaration.id}")
@@ -122,13 +115,13 @@ def _payslip_pdf(view: RunView, slips: list[PayslipContent]) -> dict[str, bytes]
 )
 def all_payslips(call: Call) -> dict[str, bytes]:
     """Returns one PDF with the payslip of every employee paid in the run."""
-    view = run_view(call.tenant, _company(call), _run_arg(call))
+    view = call_run_view(call)
     return _payslip_pdf(view, [payslip_content(view, slip) for slip in view.slips])
 
 
 def _employee_slips(call: Call) -> tuple[RunView, list[PayslipContent]]:
     employee = call.tenant.employee(call.args.get("EmployeeID") or 0)
-    view = run_view(call.tenant, _company(call), _run_arg(call))
+    view = call_run_view(call)
     return view, [payslip_content(view, slip) for slip in view.slips if slip.employee.id == employee.id]
 
 
@@ -150,9 +143,12 @@ def employee_payslips_in_one(call: Call) -> dict[str, bytes] | None:
     return _payslip_pdf(view, slips) if slips else None
 
 
-def _payment_date(call: Call) -> date:
+def _payment_date(call: Call, view: RunView) -> date:
+    """The date asked for, else the run's own payment date."""
     value = call.args.get("paymentDate")
-    return value.date() if isinstance(value, datetime) and value.year > 1 else date.today()
+    if isinstance(value, datetime) and value.year > 1:
+        return value.date()
+    return payment_date(view.company.type, view.period)
 
 
 def _company_account(call: Call, company: Company) -> dict[str, Any]:
@@ -163,8 +159,8 @@ def _company_account(call: Call, company: Company) -> dict[str, Any]:
 @handles(SERVICE, "SalaryDocuments_GetSEPA")
 def sepa(call: Call) -> str:
     """Returns a SEPA pain.001.001.03 credit transfer of the run's net wages."""
-    company = _company(call)
-    view = run_view(call.tenant, company, _run_arg(call))
+    company = company_arg(call)
+    view = call_run_view(call)
     payments = [
         Payment(
             slip.employee.display_name,
@@ -182,8 +178,8 @@ def sepa(call: Call) -> str:
 @handles(SERVICE, "SalaryDocuments_GetSEPA_Tax")
 def sepa_tax(call: Call) -> str:
     """Returns a SEPA pain.001.001.03 transfer of the declaration's wage tax to the Belastingdienst."""
-    company = _company(call)
-    view = run_view(call.tenant, company, _run_arg(call))
+    company = company_arg(call)
+    view = call_run_view(call)
     declaration = _declaration(call, company)
     amount = Decimal(declaration.data.get("TotalGeneral") or 0)
     reference = declaration.data.get("PaymentReference") or f"LH{declaration.id}"
@@ -200,40 +196,11 @@ def _sepa(call: Call, company: Company, view: RunView, payments: list[Payment], 
         payments,
         f"{kind}-{company.id}-{view.run.id}",
         call.tenant.now(),
-        _payment_date(call),
+        _payment_date(call, view),
     )
 
 
-# --- annual documents and journals ----------------------------------------------------------------
-
-
-def _annual(call: Call, title: str) -> dict[str, bytes]:
-    company = _company(call)
-    view = run_view(call.tenant, company, _run_arg(call))
-    year = call.args.get("Year") or view.period.year
-    lines, totals = annual_lines(call.tenant, company, year, view.period)
-    pdf = annual_document_pdf(
-        f"{title} {year}", company.name, f"t/m periode {view.period.number}", lines, totals
-    )
-    return {"PDF": pdf}
-
-
-def _annual_handler(suffix: str, title: str) -> None:
-    def handler(call: Call) -> dict[str, bytes]:
-        return _annual(call, title)
-
-    handler.__doc__ = f"Returns the annual document '{title}' of the year up to the run, as PDF."
-    handles(SERVICE, f"SalaryDocuments_AnnualDocument_{suffix}")(handler)
-
-
-for _suffix, _title in ANNUAL_TITLES.items():
-    _annual_handler(_suffix, _title)
-
-
-@handles(SERVICE, "HrDocuments_EmployerCostPerHour_Year")
-def employer_cost_per_hour(call: Call) -> bytes:
-    """Returns the employer cost per hour of the year as PDF."""
-    return _annual(call, "Werkgeverskosten per uur")["PDF"]
+# --- journals ------------------------------------------------------------------------------------
 
 
 @handles(
@@ -255,7 +222,7 @@ def employer_cost_per_hour(call: Call) -> bytes:
 )
 def run_journal(call: Call) -> str:
     """Returns the run's journal (wage codes and amounts per employee) as an XML document."""
-    view = run_view(call.tenant, _company(call), _run_arg(call))
+    view = call_run_view(call)
     return journal_xml(
         call.name, view.company.id, view.run.id, view.period.year, view.period.number, journal_employees(view)
     )

@@ -22,9 +22,10 @@ _EMPTY_DATES = (None, datetime(1, 1, 1))
 
 
 def is_id_field(name: str, family: str) -> bool:
-    """A payload field holding the record's own id: `Id`/`ID`, or `<Family>Id`."""
-    lower = name.lower()
-    return lower in ID_FIELDS or lower == f"{family.lower()}id"
+    """A payload field holding the record's own id: `Id`/`ID`, or `<Family>Id` (`WebhookSettingId` for
+    the `WebhookSettings` family)."""
+    lower, stem = name.lower(), family.lower()
+    return lower in ID_FIELDS or lower in (f"{stem}id", f"{stem.removesuffix('s')}id")
 
 
 def names_record(parameter: str, family: str) -> bool:
@@ -43,7 +44,9 @@ class _Plan:
     id_fields: tuple[tuple[str, str, bool], ...]  # (name, the other casing, is decimal)
     derived: tuple[str, ...]  # StartPeriod, StartYear, CreationDate present in the type
     enums: tuple[tuple[str, str], ...]  # (field, enum type): an int is the position of the name
-    ints_from_enum: tuple[tuple[str, dict[str, int]], ...]  # int fields that may hold an enum name
+    # int fields: one that holds text (an enum name, or a write through a type where the field is a
+    # string, as PersonalInfo_Update's BurgerlijkeStaat) reads as its number, else 0 (.NET's default)
+    ints_from_enum: tuple[tuple[str, dict[str, int]], ...]
     nested: tuple[tuple[str, str], ...]  # (name, complex type)
 
 
@@ -75,9 +78,8 @@ def _plan(contract: ServiceContract, type_name: str, family: str) -> _Plan:
     )
     derived = tuple(f.name for f in fields if f.name in ("StartPeriod", "StartYear", "CreationDate"))
     enums = tuple((f.name, f.type) for f in fields if f.type in contract.enums)
-    ints = tuple(
-        (f.name, _salary_type_positions(contract)) for f in fields if f.type == "int" and f.name == "Type"
-    )
+    positions = _salary_type_positions(contract)
+    ints = tuple((f.name, positions if f.name == "Type" else {}) for f in fields if f.type == "int")
     nested = tuple((f.name, f.type) for f in fields if contract.kind(f.type) == "complex")
     return _Plan(None, ids, derived, enums, ints, nested)
 
@@ -102,12 +104,18 @@ def project(
     for name, positions in plan.ints_from_enum:
         value = out.get(name)
         if isinstance(value, str):
-            out[name] = positions.get(value, 0)
+            out[name] = positions.get(value, _int_or_zero(value))
     for name, nested_type in plan.nested:
         value = out.get(name)
         if value is not None:
             out[name] = _nested(contract, nested_type, value, None, family)
     return out
+
+
+def _int_or_zero(text: str) -> int:
+    stripped = text.strip()
+    value = int(stripped) if stripped.lstrip("+-").isdigit() and len(stripped) < 12 else 0
+    return value if -(2**31) <= value < 2**31 else 0
 
 
 def _fill_from_record(out: dict[str, Any], plan: _Plan, record: StoredRecord) -> None:

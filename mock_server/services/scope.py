@@ -24,7 +24,7 @@ def resolve_owner(call: Call, kind: str, owner_id: int) -> Company | None:
 def _company_of(call: Call, kind: str, owner_id: int) -> Company | None:
     tenant = call.tenant
     if kind == "employee":
-        return tenant.company(tenant.employee(owner_id).company_id)
+        return tenant.company_of_employee(owner_id)
     if kind == "company":
         return tenant.company(owner_id)
     if kind == "debtor":

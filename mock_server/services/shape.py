@@ -42,10 +42,13 @@ class Shape:
     id_param: str | None  # an int parameter naming one record (AddressID, WageComponentId, ...)
     scalars: tuple[str, ...]  # the remaining simple inputs (values to store for Set operations)
     payload_is_array: bool = False  # an ArrayOfX payload: a batch, or the owner's whole set
+    date_param: str | None = None  # a date naming the write's period (`Salary_Update(Start)`, `_Stop(End)`)
+    end_params: tuple[str, str] | None = None  # (EndPeriod, EndYear): the last period a record holds in
 
     @property
     def is_read(self) -> bool:
-        return self.verb.startswith(READ_VERBS)
+        """`Get…`/`List…`, also after a qualifier (`TimeSchedule_AllEmployee_GetListByPeriod`)."""
+        return any(part.startswith(READ_VERBS) for part in self.verb.split("_"))
 
     @property
     def is_variable(self) -> bool:
@@ -73,8 +76,9 @@ def shape_of(service: str, operation: str) -> Shape:
     prefix, _, verb = operation.partition("_")
     by_lower = {e.name.lower(): e for e in op.inputs}
     owner_param, owner_kind = _owner(op.inputs)
-    period = by_lower.get("period")
-    year = by_lower.get("year") or by_lower.get("intyear")
+    is_read = any(part.startswith(READ_VERBS) for part in verb.split("_"))
+    period = by_lower.get("period") or (None if is_read else by_lower.get("startperiod"))
+    year = by_lower.get("year") or by_lower.get("intyear") or (None if is_read else by_lower.get("startyear"))
     unprotected = by_lower.get("unprotectedmode")
     used = {owner_param, period and period.name, year and year.name, unprotected and unprotected.name}
     payload = next((e for e in op.inputs if contract.kind(e.type) == "complex"), None)
@@ -94,7 +98,21 @@ def shape_of(service: str, operation: str) -> Shape:
         id_param=id_param,
         scalars=tuple(e.name for e in rest if e.name != id_param),
         payload_is_array=payload is not None and contract.complex_types[payload.type].array_item is not None,
+        date_param=None if is_read else _date_param(op.inputs),
+        end_params=_end_params(by_lower),
     )
+
+
+DATE_PARAMS = ("start", "startdate", "end")
+
+
+def _date_param(inputs: tuple[Element, ...]) -> str | None:
+    return next((e.name for e in inputs if e.type == "dateTime" and e.name.lower() in DATE_PARAMS), None)
+
+
+def _end_params(by_lower: dict[str, Element]) -> tuple[str, str] | None:
+    end_period, end_year = by_lower.get("endperiod"), by_lower.get("endyear")
+    return (end_period.name, end_year.name) if end_period and end_year else None
 
 
 def _owner(inputs: tuple[Element, ...]) -> tuple[str | None, str]:

@@ -4,23 +4,64 @@
   the `action` parameter of the Content-Type. Either falls back to the first Body child when no
   action is sent (real clients do this; `require_soap_action` turns the fallback off).
 * An action naming no operation is a client fault; so is a body element other than the routed one.
-* XML is parsed without DTDs, entities or network access.
+  Faults about a name that is no operation end with the nearest operation names ("Did you mean: …?").
+* The version comes from the envelope's namespace (as ASMX reads it); any other namespace is a
+  VersionMismatch fault. `require_soap_action` refuses SOAP 1.1 without SOAPAction only: SOAP 1.2 is
+  routed by its `action` parameter or its body, as ASMX does.
+* XML is parsed once, here, with the secure settings: no DTD (a DOCTYPE is refused), no entity
+  expansion, no network, no external file (a resolver refuses every load), libxml2's default limits
+  (nesting at most 256 deep, its entity-amplification guard; never `huge_tree`). Spyne decodes the
+  parsed tree and never parses the bytes again.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from difflib import get_close_matches
 from email.message import Message
 from urllib.parse import unquote
 
 from lxml import etree
 
 from mock_server.contract.model import ServiceContract
-from mock_server.soap.faults import READ_PREFIX, SOAP11_ENV, SOAP12_ENV, client_fault
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+from mock_server.soap.faults import (
+    READ_PREFIX,
+    SOAP11_ENV,
+    SOAP12_ENV,
+    SoapFault,
+    client_fault,
+    version_mismatch,
 )
+
+MAX_DEPTH = 256  # libxml2's nesting limit without huge_tree; a real SOAP call nests about 10 deep
+
+
+class _RefuseLoads(etree.Resolver):
+    """Refuse every external load (DTD, entity, XInclude): the parser settings already keep them off."""
+
+    def resolve(self, system_url: str, public_id: str, context: object) -> None:
+        raise ValueError(f"external resource refused: {system_url}")
+
+
+def secure_parser() -> etree.XMLParser:
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
+    parser.resolvers.add(_RefuseLoads())
+    return parser
+
+
+_PARSERS = threading.local()  # an lxml parser must not be used by two threads at once
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = secure_parser()
+    return parser
+
+
 NO_ACTION = "Unable to handle request without a valid action parameter. Please supply a valid soap action."
 
 
@@ -49,12 +90,19 @@ def parse_request(
     env_ns = SOAP11_ENV if version == "1.1" else SOAP12_ENV
     header_node = envelope.find(f"{{{env_ns}}}Header")
     body_node = envelope.find(f"{{{env_ns}}}Body")
-    body = None if body_node is None or len(body_node) == 0 else body_node[0]
+    children = [] if body_node is None else [c for c in body_node if isinstance(c.tag, str)]
+    body = children[0] if children else None
     action = soap_action if version == "1.1" else _content_type_action(content_type)
-    operation = _route(contract, _clean_action(action), body, require_soap_action)
-    expected = f"{{{contract.namespace}}}{operation}"
-    if body is None or body.tag != expected:
-        raise _unexpected(body, expected)
+    try:
+        if len(children) > 1:
+            raise _second_element(children[1])
+        operation = _route(contract, _clean_action(action), body, require_soap_action and version == "1.1")
+        expected = f"{{{contract.namespace}}}{operation}"
+        if body is None or body.tag != expected:
+            raise _unexpected(body, expected)
+    except SoapFault as fault:  # ASMX knows the version before it routes: the fault is in it too
+        fault.version = version
+        raise
     header = tuple(header_node) if header_node is not None else ()
     return SoapRequest(version=version, operation=operation, header=header, body=body)
 
@@ -62,10 +110,11 @@ def parse_request(
 def _parse_xml(data: bytes) -> etree._Element:
     if not data.strip():
         raise client_fault(
-            READ_PREFIX + "There is an error in XML document (0, 0). ---> Root element is missing."
+            READ_PREFIX + "There is an error in XML document (0, 0). ---> Root element is missing.",
+            xml_error=True,
         )
     try:
-        root = etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         line, column = error.position
         detail = error.msg or "The XML is not well-formed."
@@ -83,14 +132,20 @@ def _parse_xml(data: bytes) -> etree._Element:
 
 
 def _envelope_version(envelope: etree._Element) -> str:
-    if envelope.tag == f"{{{SOAP11_ENV}}}Envelope":
-        return "1.1"
-    if envelope.tag == f"{{{SOAP12_ENV}}}Envelope":
-        return "1.2"
-    raise client_fault(
-        READ_PREFIX + f"There is an error in XML document (1, 2). ---> <{etree.QName(envelope).localname} "
-        f"xmlns='{etree.QName(envelope).namespace or ''}'> is not a SOAP envelope."
+    """The SOAP version of the envelope's namespace; another namespace is a VersionMismatch (ASMX
+    reads the root's namespace first); a SOAP namespace on another root element a read fault."""
+    qname = etree.QName(envelope)
+    versions = {SOAP11_ENV: "1.1", SOAP12_ENV: "1.2"}
+    if qname.namespace not in versions:
+        raise version_mismatch(qname.namespace or "")
+    if qname.localname == "Envelope":
+        return versions[qname.namespace]
+    fault = client_fault(
+        READ_PREFIX + f"There is an error in XML document ({envelope.sourceline or 1}, 2). ---> "
+        f"<{qname.localname} xmlns='{qname.namespace}'> was not expected: the root must be a soap:Envelope."
     )
+    fault.version = versions[qname.namespace]
+    raise fault
 
 
 def _content_type_action(content_type: str | None) -> str | None:
@@ -117,14 +172,33 @@ def _route(
         prefix = contract.namespace + "/"
         name = action[len(prefix) :] if action.startswith(prefix) else None
         if name not in contract.operations:
-            raise client_fault(f"Server did not recognize the value of HTTP Header SOAPAction: {action}.")
+            raise client_fault(
+                f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
+                + suggestion(contract, action.rsplit("/", 1)[-1])
+            )
         return name
     if require_action or body is None:
         raise client_fault(NO_ACTION)
     qname = etree.QName(body)
     if qname.namespace != contract.namespace or qname.localname not in contract.operations:
-        raise client_fault(NO_ACTION)
+        raise client_fault(NO_ACTION + suggestion(contract, qname.localname))
     return qname.localname
+
+
+def suggestion(contract: ServiceContract, name: str) -> str:
+    """A hint after ASMX's routing fault: the operations named most like `name` (none: "")."""
+    close = get_close_matches(name, list(contract.operations), n=3, cutoff=0.6)
+    return f" Did you mean: {', '.join(close)}?" if close else ""
+
+
+def _second_element(extra: etree._Element) -> SoapFault:
+    qname = etree.QName(extra)
+    return client_fault(
+        READ_PREFIX + f"There is an error in XML document ({extra.sourceline or 1}, 2). ---> "
+        f"<{qname.localname} xmlns='{qname.namespace or ''}'> was not expected: "
+        "the SOAP Body must hold only the operation's element.",
+        xml_error=True,
+    )
 
 
 def _unexpected(body: etree._Element | None, expected: str) -> Exception:

@@ -7,6 +7,7 @@ Application errors read `Server was unable to process request. ---> <code>: <tex
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from mock_server.domain.errors import NmbrsError, Unknown
@@ -24,19 +25,56 @@ SERVER_PREFIX = "Server was unable to process request. ---> "
 READ_PREFIX = "Server was unable to read request. ---> "
 
 
-class SoapFault(Exception):
-    """A fault to send back as it is. `client` faults are the caller's fault (soap:Client / Sender)."""
+# Characters XML 1.0 cannot carry, not even as character references. A stored string holding one (from
+# a snapshot, a scenario, a seed) is written with U+FFFD in its place: a later read never breaks on it.
+INVALID_XML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-    def __init__(self, message: str, *, client: bool = False, http_status: int = 500) -> None:
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML cannot carry replaced by U+FFFD (not escaped)."""
+    return INVALID_XML_CHAR.sub("\ufffd", text)
+
+
+class SoapFault(Exception):
+    """A fault to send back as it is. `client` faults are the caller's fault (soap:Client / Sender);
+    `code` names another SOAP fault code (VersionMismatch)."""
+
+    def __init__(
+        self, message: str, *, client: bool = False, http_status: int = 500, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.client = client
         self.http_status = http_status
+        self.code = code
+        self.version: str | None = None  # the request envelope's SOAP version, once it was read
 
 
 def client_fault(message: str, *, xml_error: bool = False) -> SoapFault:
     """ASMX answers 400 when an XML parse error is in the fault chain, otherwise 500."""
     return SoapFault(message, client=True, http_status=400 if xml_error else 500)
+
+
+def version_mismatch(namespace: str) -> SoapFault:
+    """ASMX's answer to an envelope in another namespace than SOAP 1.1's or 1.2's (HTTP 500)."""
+    fault = SoapFault(
+        f"Possible SOAP version mismatch: Envelope namespace {namespace} was unexpected. "
+        f"Expecting {SOAP11_ENV}.",
+        code="VersionMismatch",
+    )
+    fault.version = "1.1"
+    return fault
+
+
+def unsupported_media_type(content_type: str | None) -> SoapFault:
+    """A POST whose Content-Type is no SOAP one (HTTP 415, spec §3.1)."""
+    sent = content_type.split(";", 1)[0].strip() if content_type else "none"
+    return SoapFault(
+        f"Unsupported media type {sent[:80]}: a SOAP request is sent as text/xml (SOAP 1.1) "
+        "or application/soap+xml (SOAP 1.2).",
+        client=True,
+        http_status=415,
+    )
 
 
 def from_nmbrs_error(error: NmbrsError) -> SoapFault:
@@ -49,9 +87,9 @@ def internal_fault() -> SoapFault:
 
 
 def fault_body(version: str, fault: SoapFault) -> bytes:
-    text = escape(fault.message)
+    text = escape(xml_safe(fault.message))
     if version == "1.2":
-        code = "soap:Sender" if fault.client else "soap:Receiver"
+        code = f"soap:{fault.code}" if fault.code else "soap:Sender" if fault.client else "soap:Receiver"
         inner = (
             f"<soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code>"
             f'<soap:Reason><soap:Text xml:lang="en">{text}</soap:Text></soap:Reason>'
@@ -59,7 +97,7 @@ def fault_body(version: str, fault: SoapFault) -> bytes:
         )
         env = SOAP12_ENV
     else:
-        code = "soap:Client" if fault.client else "soap:Server"
+        code = f"soap:{fault.code}" if fault.code else "soap:Client" if fault.client else "soap:Server"
         inner = (
             f"<soap:Fault><faultcode>{code}</faultcode><faultstring>{text}</faultstring>"
             "<detail /></soap:Fault>"

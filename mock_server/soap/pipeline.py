@@ -17,8 +17,10 @@ import gevent
 
 from mock_server.contract import SERVICES, load_contract
 from mock_server.contract.model import ServiceContract
-from mock_server.control.fault_injection import FaultInjector
+from mock_server.control.effects import damage, outage_page
+from mock_server.control.fault_injection import FaultInjector, Injection
 from mock_server.control.journal import Journal, JournalEntry
+from mock_server.control.redact import jsonable
 from mock_server.domain.backend import Backend, Tenant
 from mock_server.domain.errors import NmbrsError
 from mock_server.domain.permissions import resolve_template
@@ -38,6 +40,7 @@ class SoapResponse:
     status: int
     content_type: str
     body: bytes
+    reset: bool = False  # close the connection with a TCP reset instead of answering
 
     @classmethod
     def fault(cls, version: str, fault: SoapFault) -> SoapResponse:
@@ -53,6 +56,10 @@ class _Outcome:
     tenant: Tenant | None = None
     delayed: float = 0.0
     fault: str | None = None  # what went wrong, with the context the client does not see
+    fault_code: int | None = None
+    injection: Injection | None = None
+    args: Any = None  # JSON-able decoded arguments (only while the journal is on)
+    args_size: int = 0
 
 
 class _ServiceRuntime:
@@ -75,9 +82,10 @@ class Pipeline:
         self.settings = settings
         self.sleep = sleep
         self.throttle = Throttle(settings.throttle)
-        self.journal = journal or Journal()
+        self.journal = journal or Journal(settings.journal)
         self.faults = faults or FaultInjector()
         self.services = {name: _ServiceRuntime(load_contract(name)) for name in SERVICES}
+        self.listeners: list[Callable[[JournalEntry], None]] = []  # told of every call, journal on or off
 
     def handle(
         self, service: str, body: bytes, content_type: str | None, soap_action: str | None
@@ -88,15 +96,19 @@ class Pipeline:
             response = self._handle(self.services[service], body, content_type, soap_action, outcome)
         except SoapFault as fault:
             outcome.fault = fault.message
+            outcome.version = fault.version or outcome.version
             response = SoapResponse.fault(outcome.version, fault)
         except NmbrsError as error:
             outcome.fault = f"{error.message} ({error.context})" if error.context else error.message
+            outcome.fault_code = error.code
             response = SoapResponse.fault(outcome.version, from_nmbrs_error(error))
         except Exception as error:
             log.exception("unexpected error in %s.%s", service, outcome.operation)
             outcome.fault = f"9999: internal error {type(error).__name__}: {error}"
+            outcome.fault_code = 9999
             response = SoapResponse.fault(outcome.version, internal_fault())
-        self._journal(service, outcome, response, started)
+        if self.journal.enabled or self.listeners:
+            self._journal(service, outcome, body, response, started)
         return response
 
     def _handle(
@@ -110,16 +122,47 @@ class Pipeline:
         contract = runtime.contract
         request = parse_request(body, content_type, soap_action, contract, self.settings.require_soap_action)
         outcome.version, outcome.operation = request.version, request.operation
-        decoded = runtime.spyne.decode(request)
+        decoded = runtime.spyne.decode(request, body)
+        if self.journal.enabled:
+            outcome.args, outcome.args_size = jsonable(decoded.args)
         tenant = outcome.tenant = self._authenticate(decoded)
         self._authorize(contract.name, decoded.operation, tenant)
-        outcome.delayed = self.throttle.admit(tenant.name, tenant.user.username if tenant.user else "")
+        username = tenant.user.username if tenant.user else ""
+        outcome.delayed = self.throttle.admit(tenant.name, username)
         if outcome.delayed:
             self.sleep(outcome.delayed)
-        self.faults.check(contract.name, decoded.operation, tenant.name)
+        injection = outcome.injection = self.faults.effect_for(
+            contract.name, decoded.operation, tenant.name, username
+        )
+        if injection is not None:
+            early = self._inject(injection, request.version, outcome)
+            if early is not None:
+                return early
         result = self._run(runtime, decoded, tenant)
         data = runtime.writer.response(request.version, request.operation, result)
+        if injection is not None and injection.effect.type in ("truncated", "malformed"):
+            data = damage(injection.effect, data)
         return SoapResponse(200, CONTENT_TYPES[request.version], data)
+
+    def _inject(self, injection: Injection, version: str, outcome: _Outcome) -> SoapResponse | None:
+        """Apply an injected effect before the handler: an answer instead of the call's, or None to
+        go on (after a latency)."""
+        effect = injection.effect
+        if effect.type == "nmbrs":
+            raise NmbrsError(
+                effect.fault_text(), code=effect.code, context=f"injected by {injection.describe()}"
+            )
+        if effect.type == "latency":
+            self.sleep(injection.latency)
+            return None
+        if effect.type in ("truncated", "malformed"):
+            return None
+        outcome.fault = f"injected by {injection.describe()}"
+        if effect.type == "http":
+            return SoapResponse(effect.status, "text/html; charset=utf-8", outage_page(effect.status))
+        if effect.type == "empty":
+            return SoapResponse(200, CONTENT_TYPES[version], b"")
+        return SoapResponse(0, "", b"", reset=True)
 
     def _authenticate(self, decoded: DecodedCall) -> Tenant:
         header = decoded.header or {}
@@ -140,19 +183,32 @@ class Pipeline:
         with self.backend.transaction():
             return runtime.spyne.call(decoded, run)
 
-    def _journal(self, service: str, outcome: _Outcome, response: SoapResponse, started: float) -> None:
+    def _journal(
+        self, service: str, outcome: _Outcome, body: bytes, response: SoapResponse, started: float
+    ) -> None:
         tenant = outcome.tenant
-        self.journal.record(
-            JournalEntry(
-                at=started,
-                service=service,
-                operation=outcome.operation,
-                environment=tenant.name if tenant else None,
-                username=tenant.user.username if tenant and tenant.user else None,
-                soap_version=outcome.version,
-                http_status=response.status,
-                fault=outcome.fault,
-                duration_ms=round((time.time() - started) * 1000, 3),
-                delayed_ms=round(outcome.delayed * 1000, 3),
-            )
+        injection = outcome.injection
+        entry = JournalEntry(
+            at=started,
+            service=service,
+            operation=outcome.operation,
+            environment=tenant.name if tenant else None,
+            username=tenant.user.username if tenant and tenant.user else None,
+            soap_version=outcome.version,
+            http_status=response.status,
+            fault=outcome.fault,
+            duration_ms=round((time.time() - started) * 1000, 3),
+            delayed_ms=round(outcome.delayed * 1000, 3),
+            fault_code=outcome.fault_code,
+            injected=injection is not None,
+            injection=injection.describe() if injection is not None else None,
+            args=outcome.args,
+            **(self.journal.bodies(body, response.body) if self.journal.enabled else {}),
         )
+        if self.journal.enabled:
+            self.journal.record(entry, outcome.args_size)
+        for listener in self.listeners:
+            try:
+                listener(entry)
+            except Exception:  # a listener (e.g. the --log line) never changes the answer
+                log.exception("call listener %r failed", listener)

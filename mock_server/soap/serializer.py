@@ -20,11 +20,17 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.contract.model import Element, ServiceContract
-from mock_server.soap.faults import ENVELOPE_CLOSE, ENVELOPE_OPEN, SOAP11_ENV, SOAP12_ENV
+from mock_server.soap.faults import (
+    ENVELOPE_CLOSE,
+    ENVELOPE_OPEN,
+    INVALID_XML_CHAR,
+    SOAP11_ENV,
+    SOAP12_ENV,
+    xml_safe,
+)
 
 Append = Callable[[str], None]
 _NEEDS_ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_INVALID_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _default(contract: ServiceContract, element: Element) -> str | None:
@@ -43,8 +49,8 @@ def fmt_string(value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     if _NEEDS_ESCAPE.search(text) is None:
         return text
-    if _INVALID_CHAR.search(text):
-        raise SerializationError(f"string with a character XML cannot carry: {text[:40]!r}")
+    if INVALID_XML_CHAR.search(text):
+        text = xml_safe(text)  # stored data XML cannot carry: a read must still answer (see faults)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#xD;")
 
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import socket
+import struct
 from collections.abc import Callable, Iterable
-from html import escape
 from typing import Any
 from urllib.parse import parse_qs
 
 from mock_server.contract import SERVICES, load_contract, wsdl_bytes
 from mock_server.contract.wsdl_writer import PLACEHOLDER_ADDRESS
+from mock_server.soap import help_pages
 from mock_server.soap.envelope import version_from_content_type
-from mock_server.soap.faults import SoapFault, internal_fault
+from mock_server.soap.faults import SoapFault, internal_fault, unsupported_media_type
 from mock_server.soap.pipeline import Pipeline, SoapResponse
+from mock_server.soap.request_body import is_soap_content_type, read_body
 
 log = logging.getLogger("nmbrs_mock")
 StartResponse = Callable[..., Any]
 ENDPOINT = re.compile(r"^/soap/v3/(?P<service>[A-Za-z]+)\.asmx$", re.IGNORECASE)
 _SERVICE_BY_LOWER = {name.lower(): name for name in SERVICES}
+_HTML = "text/html; charset=utf-8"
+SOCKET_KEY = "nmbrs_mock.socket"  # the connection's socket, put in the environ by the server's handler
 
 
 class SoapApp:
@@ -31,14 +37,19 @@ class SoapApp:
         self.fallback = fallback
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        match = ENDPOINT.match(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        match = ENDPOINT.match(path)
         service = _SERVICE_BY_LOWER.get(match.group("service").lower()) if match else None
         if service is None:
+            if path.lower() in ("/soap/v3", "/soap/v3/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+                return _reply(start_response, 200, _HTML, help_pages.index_page("/soap/v3/"))
             return self.fallback(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "POST":
             try:
                 return self._post(service, environ, start_response)
+            except ConnectionResetError:
+                raise
             except Exception:  # never a traceback or a bare server error page: an ASMX fault
                 log.exception("unexpected error reading a request to %s", service)
                 version = version_from_content_type(environ.get("CONTENT_TYPE"))
@@ -50,23 +61,16 @@ class SoapApp:
     def _post(self, service: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         content_type = environ.get("CONTENT_TYPE")
         version = version_from_content_type(content_type)
-        limit = self.pipeline.settings.max_request_bytes
-        declared = (environ.get("CONTENT_LENGTH") or "").strip()
-        if declared and not (declared.isascii() and declared.isdigit()):
-            fault = SoapFault(f"Bad Content-Length header: {declared[:40]!r}.", client=True, http_status=400)
+        body = read_body(environ, self.pipeline.settings)
+        if isinstance(body, SoapFault):
+            return _send(start_response, SoapResponse.fault(version, body), close=True)
+        if not is_soap_content_type(content_type):
+            fault = unsupported_media_type(content_type)
             return _send(start_response, SoapResponse.fault(version, fault))
-        length = int(declared) if declared else None
-        body = b""
-        if length is None:
-            body = environ["wsgi.input"].read(limit + 1)  # chunked: read at most one byte past the limit
-        elif length <= limit:
-            body = environ["wsgi.input"].read(length)
-        if (length or len(body)) > limit:
-            fault = SoapFault("Maximum request length exceeded.", client=True, http_status=413)
-            return _send(start_response, SoapResponse.fault(version, fault))
-        return _send(
-            start_response, self.pipeline.handle(service, body, content_type, environ.get("HTTP_SOAPACTION"))
-        )
+        response = self.pipeline.handle(service, body, content_type, environ.get("HTTP_SOAPACTION"))
+        if response.reset:
+            reset_connection(environ)
+        return _send(start_response, response)
 
     def _get(self, service: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         query = environ.get("QUERY_STRING", "")
@@ -76,9 +80,13 @@ class SoapApp:
             placeholder = PLACEHOLDER_ADDRESS.format(service=service).encode()
             body = wsdl_bytes(service).replace(placeholder, address.encode())
             return _reply(start_response, 200, "text/xml; charset=utf-8", body)
-        return _reply(
-            start_response, 200, "text/html; charset=utf-8", _help_page(service, params.get("op", [""])[0])
-        )
+        if "op" not in params:
+            return _reply(start_response, 200, _HTML, help_pages.service_page(service))
+        operation = params["op"][0]
+        if operation not in load_contract(service).operations:
+            return _reply(start_response, 404, _HTML, help_pages.unknown_operation_page(service, operation))
+        page = help_pages.operation_page(service, operation, _host(environ), environ["PATH_INFO"])
+        return _reply(start_response, 200, _HTML, page)
 
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
@@ -92,39 +100,38 @@ def _host(environ: dict[str, Any]) -> str:
     return f"{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}"
 
 
-def _help_page(service: str, operation: str) -> bytes:
-    contract = load_contract(service)
-    op = contract.operations.get(operation)
-    if op is not None:
-        params = "".join(f"<li><code>{escape(e.name)}</code>: {escape(e.type)}</li>" for e in op.inputs)
-        body = (
-            f"<h1>{escape(service)}.{escape(op.name)}</h1><p>{escape(op.doc)}</p>"
-            f"<p>SOAPAction: <code>{escape(contract.soap_action(op.name))}</code></p><ul>{params}</ul>"
-        )
-    else:
-        items = "".join(
-            f'<li><a href="?op={escape(name)}">{escape(name)}</a>: {escape(o.doc)}</li>'
-            for name, o in contract.operations.items()
-        )
-        body = (
-            f'<h1>{escape(service)}</h1><p><a href="?WSDL">Service description (WSDL)</a></p><ul>{items}</ul>'
-        )
-    title = f"<head><title>{escape(service)}</title></head>"
-    return f"<!DOCTYPE html><html>{title}<body>{body}</body></html>".encode()
+def reset_connection(environ: dict[str, Any]) -> None:
+    """Drop the connection with a TCP reset (SO_LINGER 0, then the server closes it): raises the
+    ConnectionResetError gevent's handler takes for a peer that went away, so nothing is answered."""
+    sock = environ.get(SOCKET_KEY)
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    raise ConnectionResetError(errno.ECONNRESET, "connection reset by an injected fault")
 
 
-def _send(start_response: StartResponse, response: SoapResponse) -> Iterable[bytes]:
-    return _reply(start_response, response.status, response.content_type, response.body)
+def _send(start_response: StartResponse, response: SoapResponse, close: bool = False) -> Iterable[bytes]:
+    extra = [("Connection", "close")] if close else []
+    return _reply(start_response, response.status, response.content_type, response.body, extra)
 
 
-def _reply(start_response: StartResponse, status: int, content_type: str, body: bytes) -> Iterable[bytes]:
+def _reply(
+    start_response: StartResponse,
+    status: int,
+    content_type: str,
+    body: bytes,
+    extra: list[tuple[str, str]] | None = None,
+) -> Iterable[bytes]:
     reason = {
         200: "OK",
         400: "Bad Request",
         404: "Not Found",
         405: "Method Not Allowed",
+        408: "Request Timeout",
         413: "Payload Too Large",
+        415: "Unsupported Media Type",
         500: "Internal Server Error",
+        503: "Service Unavailable",
     }.get(status, "")
-    start_response(f"{status} {reason}", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *(extra or [])]
+    start_response(f"{status} {reason}", headers)
     return [body]

@@ -1,0 +1,128 @@
+#!/usr/bin/env python
+"""Capacity: one mock process serving many environments at once, each at the full 150 calls/s.
+
+    python -m loadtests.bench_capacity [--environments 10] [--seconds 10] [--json FILE]
+
+`nmbrs-mock serve` (throttling ON, default 150 calls/s per environment) runs in a subprocess; the
+admin API adds `--environments` environments plus one more ("other"). An open-loop generator
+(bench_throttle's: every call starts at its planned time) first offers 20 calls/s to "other" alone,
+then 150 calls/s of `HourComponentVar_GetCurrent` to every environment and the same 20 calls/s to
+"other" together, for `--seconds` each. Per environment: answered at once (< 250 ms), delayed,
+errors; for "other": its latency alone and under the load.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+# ruff: noqa: E402  (imports after monkey-patching, on purpose)
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gevent
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+for _path in (ROOT, ROOT / "client"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from nmbrs_client import NmbrsCredentials, raw
+
+from loadtests import bench_throttle as throttle
+from loadtests.bench_contract import ServerProcess
+
+RATE, OTHER_RATE = throttle.LIMIT, 20.0
+
+
+@dataclass(frozen=True)
+class EnvTarget(throttle.Target):
+    employee: int = 0
+
+    @property
+    def body(self) -> bytes:
+        params = f"<EmployeeId>{self.employee}</EmployeeId>"
+        return raw.envelope(throttle.SERVICE, throttle.OPERATION, params, self.credentials)
+
+
+def make_environment(admin: str, name: str) -> EnvTarget:
+    login = NmbrsCredentials(f"cap@{name}.test", f"{name}-token", name)
+    body: dict[str, Any] = {"name": name, "employees": 4, "period_types": ["M"], "seed": 1,
+            "username": login.username, "token": login.token}  # fmt: skip
+    requests.post(f"{admin}/environments", json=body, timeout=120).raise_for_status()
+    company = requests.get(f"{admin}/environments/{name}", timeout=60).json()["companies"][0]["id"]
+    employees = requests.get(f"{admin}/environments/{name}/companies/{company}/employees", timeout=60)
+    return EnvTarget(name, login, employees.json()["employees"][0]["id"])
+
+
+def run_streams(port: int, streams: list[throttle.Stream]) -> None:
+    pools = [throttle.ConnectionPool(port, int(s.rate * throttle.DELAY * 2) + 10) for s in streams]
+    gevent.sleep(1.5)  # every bucket full again
+    try:
+        start = time.perf_counter() + 0.1
+        spawners = [
+            gevent.spawn(throttle.offer, s, pool, start) for s, pool in zip(streams, pools, strict=True)
+        ]
+        gevent.joinall(spawners, timeout=max(s.seconds for s in streams) + 60)
+        calls = [call for spawner in spawners for call in (spawner.value or [])]
+        gevent.joinall(calls, timeout=throttle.CALL_TIMEOUT + 5)
+        gevent.killall([call for call in calls if not call.dead], block=True, timeout=5)
+    finally:
+        for stream, pool in zip(streams, pools, strict=True):
+            stream.connections = pool.opened
+            pool.close()
+
+
+def summary(figures: dict[str, Any]) -> dict[str, Any]:
+    keep = ("environment", "offered", "completed", "errors", "achieved_rate", "between")
+    return {**{k: figures[k] for k in keep}, "immediate": figures["immediate"]["count"],
+            "delayed": figures["delayed"]["count"], "p50_ms": figures["all"]["p50_ms"],
+            "p99_ms": figures["all"]["p99_ms"], "first_error": figures["first_error"]}  # fmt: skip
+
+
+def bench(environments: int, seconds: float) -> dict[str, Any]:
+    server = ServerProcess()
+    server.command = [*server.command[:-1], "--employees", "4", "--no-journal"]  # throttle ON
+    try:
+        server.start()
+        port = server.wait_for_port(120)
+        admin = f"http://{throttle.HOST}:{port}/__admin"
+        targets = [make_environment(admin, f"cap-{n}") for n in range(1, environments + 1)]
+        other = make_environment(admin, "other")
+        alone = throttle.Stream(other, OTHER_RATE, seconds)
+        run_streams(port, [alone])
+        loaded = [throttle.Stream(target, RATE, seconds) for target in targets]
+        beside = throttle.Stream(other, OTHER_RATE, seconds)
+        run_streams(port, [*loaded, beside])
+    finally:
+        server.stop()
+    return {
+        "environments": environments, "seconds": seconds, "rate_per_environment": RATE,
+        "loaded": [summary(throttle.figures_of(s)) for s in loaded],
+        "other_alone": summary(throttle.figures_of(alone)),
+        "other_beside": summary(throttle.figures_of(beside)),
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--environments", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args(argv)
+    figures = bench(args.environments, args.seconds)
+    text = json.dumps(figures, indent=2, default=str)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Seeding and memory: `POST /__admin/environments {employees: N}` on a running `nmbrs-mock serve`.
+
+The server starts with the demo default; then one environment of N employees (the demo's four
+companies, a year of payroll runs replayed) is seeded through the admin API. Reported: the seeding's
+wall time and the server's CPU time for it, the server's resident memory (VmRSS) before and after,
+and its peak (VmHWM); one SOAP call against the new environment proves it answers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+from nmbrs_client import NmbrsCredentials, raw
+
+from loadtests.bench_contract import HOST, BenchError, ServerProcess
+from loadtests.bench_small import cpu_seconds
+
+ADMIN_TIMEOUT = 3600.0
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak) of a process, in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.M))
+    return {key: int(value) / 1024 for key, value in found.items()}
+
+
+def bench_seed(employees: int) -> dict[str, Any]:
+    server = ServerProcess()
+    server.command = server.command[: server.command.index("--no-throttle")]  # the demo default
+    try:
+        server.start()
+        port = server.wait_for_port(120)
+        assert server.process is not None
+        pid = server.process.pid
+        before = memory_mb(pid)
+        name = "bench-large"
+        login = NmbrsCredentials(f"api@{name}.test", "bench-token", name)
+        body: dict[str, Any] = {"name": name, "employees": employees, "username": login.username,
+                                "token": login.token}  # fmt: skip
+        cpu_before, started = cpu_seconds(pid), time.perf_counter()
+        reply = requests.post(f"http://{HOST}:{port}/__admin/environments", json=body, timeout=ADMIN_TIMEOUT)
+        wall, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
+        if reply.status_code != 201:
+            raise BenchError(f"seeding {employees} employees: HTTP {reply.status_code}: {reply.text[:300]}")
+        after = memory_mb(pid)
+        answer = requests.post(
+            f"http://{HOST}:{port}/soap/v3/CompanyService.asmx",
+            data=raw.envelope("CompanyService", "List_GetAll", "", login),
+            headers=raw.http_headers("CompanyService", "List_GetAll"), timeout=120,
+        )  # fmt: skip
+        if answer.status_code != 200 or b"<List_GetAllResult>" not in answer.content:
+            raise BenchError(f"List_GetAll on the seeded environment: HTTP {answer.status_code}")
+    finally:
+        server.stop()
+    return {"employees": employees, "seed_wall_s": wall, "seed_server_cpu_s": cpu,
+            "rss_before_mb": before["VmRSS"], "rss_after_mb": after["VmRSS"],
+            "peak_rss_mb": after["VmHWM"]}  # fmt: skip

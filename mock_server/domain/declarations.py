@@ -1,0 +1,184 @@
+"""Wage-tax declarations (loonaangiften): one per declaration period, filled by the runs paid in it.
+
+A run's payslips go to the declaration of the declaration period holding the run's payment date
+(`tax_periods`). The first run paid in a period creates its declaration (status `locked`, not yet
+sent); later runs paid in the same period (weekly payroll: four or five) add to it while it is not
+sent. A run paid in a period whose declaration was already sent gets a correction declaration for
+that period (`CorrectionTijdvakStart`/`End` set) — INFERRED.
+
+Next to each declaration a `WageTaxSums` record (same owner and start) keeps, per employee, the
+exact-cent sums of its payslips; the declaration's `TotalGeneral`, its XML and its SEPA payment are
+derived from those by the one rounding rule of `figures`. (Kept apart so that listing declarations
+never reads every employee's sums.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mock_server.domain.backend import Tenant
+from mock_server.domain.figures import (
+    SlipFigures,
+    add_sums,
+    exact_sums,
+    payable,
+    sums_from_record,
+    sums_to_record,
+)
+from mock_server.domain.model import Company
+from mock_server.domain.periods import Period, midnight
+from mock_server.domain.records import StoredRecord
+from mock_server.domain.tax_periods import DeclarationPeriod, declaration_period_of_run, payment_reference
+
+FAMILY = "WageTax"
+SUMS = "WageTaxSums"
+SumsCache = dict[int, tuple[StoredRecord, dict[int, dict[str, Any]]]]  # declaration id -> sums record, sums
+
+
+@dataclass
+class ReplayCache:
+    """What replaying a company's runs (seeding) keeps in memory from one run to the next: the
+    declarations' sums (written once, by `write_sums`), the company's declarations and each
+    employee's payable amount per declaration. Nothing else writes them while a replay runs."""
+
+    sums: SumsCache = field(default_factory=dict)
+    declarations: list[StoredRecord] | None = None  # the company's WageTax records, oldest first
+    payable: dict[int, dict[int, int]] = field(default_factory=dict)  # declaration id -> employee -> payable
+    runs: dict[int, int] | None = None  # year -> runs of the company in it
+
+
+def declare(
+    tenant: Tenant,
+    company: Company,
+    period: Period,
+    slips: Sequence[SlipFigures],
+    run_id: int,
+    at: datetime,
+    replay: ReplayCache | None = None,
+) -> StoredRecord:
+    """Add a run of payroll period `period` to the declaration of the period it is paid in.
+
+    With a `replay` cache (seeding replays many runs) the sums stay in memory until
+    `write_sums(replay.sums)`."""
+    cache = replay.sums if replay is not None else None
+    declared_in = declaration_period_of_run(company, period)
+    same_period = declarations_of(tenant, company, declared_in, replay)
+    declaration = next((r for r in same_period if r.data.get("Status") != "sent"), None)
+    if declaration is None:
+        correction = bool(same_period)
+        declaration = _new(tenant, company, period, declared_in, run_id, at, replay, correction=correction)
+        sums_record = tenant.add_record(SUMS, "company", company.id, declaration.period,
+                                        {"WageTaxId": declaration.id}, True, at)  # fmt: skip
+        known: dict[int, dict[str, Any]] = {}
+    elif cache is not None and declaration.id in cache:
+        sums_record, known = cache[declaration.id]
+    else:
+        sums_record = declared_sums_record(tenant, declaration)
+        known = sums_from_record(sums_record.data)
+        if not sums_record.id:
+            sums_record = tenant.add_record(
+                SUMS, "company", company.id, declaration.period, sums_record.data, True, at
+            )
+    added = exact_sums(slips)
+    payables = replay.payable.setdefault(declaration.id, {}) if replay is not None else None
+    total = (declaration.data.get("TotalGeneral") or 0) - sum(
+        payables[e] if payables is not None else payable(known[e]) for e in added if e in known
+    )
+    add_sums(known, added)
+    for employee in added:  # only the employees of this run changed
+        amount = payable(known[employee])
+        total += amount
+        if payables is not None:
+            payables[employee] = amount
+    if cache is None:
+        write_sums({declaration.id: (sums_record, known)}, tenant)
+    else:
+        cache[declaration.id] = (sums_record, known)
+    run_ids = [*(declaration.data.get("RunIds") or []), run_id]
+    declaration.data = {**declaration.data, "TotalGeneral": total, "RunIds": run_ids, "RunId": run_id}
+    tenant.put_record(declaration)
+    return declaration
+
+
+def write_sums(cache: SumsCache, tenant: Tenant) -> None:
+    """Store the per-employee sums kept in `cache`."""
+    for declaration_id, (record, sums) in cache.items():
+        record.data = {"WageTaxId": declaration_id, "Declared": sums_to_record(sums)}
+        tenant.put_record(record)
+
+
+def declared_sums_record(tenant: Tenant, declaration: StoredRecord) -> StoredRecord:
+    """The record holding a declaration's per-employee exact sums."""
+    candidates = tenant.records(SUMS, "company", [declaration.owner], start=declaration.start)
+    found = next((r for r in candidates if r.data.get("WageTaxId") == declaration.id), None)
+    if found is None:  # a declaration stored without its sums (never by this version): empty sums
+        found = StoredRecord(SUMS, "company", declaration.owner, 0, declaration.start, declaration.start,
+                             declaration.created, {"WageTaxId": declaration.id})  # fmt: skip
+    return found
+
+
+def declared_sums(tenant: Tenant, declaration: StoredRecord) -> dict[int, dict[str, Any]]:
+    """Per employee, the exact-cent sums of the payslips a declaration declares."""
+    return sums_from_record(declared_sums_record(tenant, declaration).data)
+
+
+def all_declared_sums(tenant: Tenant, company: Company) -> dict[int, dict[int, dict[str, Any]]]:
+    """Per declaration id, its per-employee sums (one read for a company's annual documents)."""
+    return {
+        r.data["WageTaxId"]: sums_from_record(r.data) for r in tenant.records(SUMS, "company", [company.id])
+    }
+
+
+def declarations_of(
+    tenant: Tenant, company: Company, declared_in: DeclarationPeriod, replay: ReplayCache | None = None
+) -> list[StoredRecord]:
+    return [
+        r
+        for r in _declarations(tenant, company, replay)
+        if (r.data.get("Year"), r.data.get("Period")) == (declared_in.year, declared_in.number)
+    ]
+
+
+def _declarations(tenant: Tenant, company: Company, replay: ReplayCache | None) -> list[StoredRecord]:
+    if replay is None:
+        return tenant.records(FAMILY, "company", [company.id])
+    if replay.declarations is None:
+        replay.declarations = tenant.records(FAMILY, "company", [company.id])
+    return replay.declarations
+
+
+def _new(
+    tenant: Tenant,
+    company: Company,
+    period: Period,
+    declared_in: DeclarationPeriod,
+    run_id: int,
+    at: datetime,
+    replay: ReplayCache | None,
+    *,
+    correction: bool,
+) -> StoredRecord:
+    of_year = [r for r in _declarations(tenant, company, replay) if r.data.get("Year") == declared_in.year]
+    start, end = midnight(declared_in.first_day), midnight(declared_in.last_day)
+    data = {
+        "SerialNumber": len(of_year) + 1,
+        "PaymentReference": payment_reference(company.wage_tax_number, declared_in),
+        "Period": declared_in.number,
+        "Year": declared_in.year,
+        "Status": "locked",
+        "SentAt": None,
+        "TijdvakStart": start,
+        "TijdvakEnd": end,
+        "CorrectionTijdvakStart": start if correction else None,
+        "CorrectionTijdvakEnd": end if correction else None,
+        "RunId": run_id,
+        "RunIds": [],
+        "TotalGeneral": 0,
+    }
+    record = tenant.add_record(FAMILY, "company", company.id, period, data, True, at)
+    if replay is not None and replay.declarations is not None:
+        replay.declarations.append(record)  # the newest id: records are listed by owner, start, id
+    return record

@@ -1,0 +1,260 @@
+"""Reference data of each employee: wage-tax and SVW settings, service, labour agreement, manager, the
+salary's scale, the function's catalogue entry, the cost type; and by position (so every company of ten or
+more has them) partners, children, absences, lease cars, performance reviews and free fields."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from mock_server.domain.backend import Tenant
+from mock_server.domain.demo_catalogue import (
+    ALWAYS,
+    COST_TYPE,
+    FUNCTIONS,
+    LEASE_CARS,
+    MANAGERS,
+    SCALES,
+    Add,
+    guid,
+    manager,
+    salary_scales,
+    salary_steps,
+)
+from mock_server.domain.model import Company, Employee
+from mock_server.domain.periods import Period, containing, first_day, midnight
+from mock_server.domain.records import StoredRecord
+
+
+def seed_employee(
+    tenant: Tenant,
+    add: Add,
+    company: Company,
+    employee: Employee,
+    position: int,
+    functions: dict[int, int],
+    own: dict[str, list[StoredRecord]],
+) -> None:
+    employment = own["Employment"]
+    start = employment[0].period if employment else company.current
+    begin = midnight(first_day(company.type, start))
+    flexible = employee.employee_type == 5
+    add(
+        "WageTax",
+        "employee",
+        employee.id,
+        start,
+        {
+            "JaarloonBT": Decimal("0.00"),
+            "AfwBijzTariefLH": Decimal("0.00"),
+            "AutoKleineBanenRegeling": False,
+            "Loonheffingkorting": position % 8 != 7,
+            "Voordeelreg": False,
+            "Loonheffing": True,
+            "CodeAfdrachtvermindering": 0,
+            "KleurTabel": 1,
+            "SoortInkomen": 15,
+            "SpecialeTabel": 0,
+            "TijdvakTabel": {"M": 2, "W4": 3, "W1": 4}[company.period_type],
+            "VakantieBonnen": 0,
+            "CodeCalc30PercRule": 0,
+        },
+    )
+    add(
+        "SVW",
+        "employee",
+        employee.id,
+        start,
+        {
+            "InvloedVerzekeringsplicht": "0",
+            "PremieKorting": 0,
+            "PremieKortingVerhoging": False,
+            "CodeCao": 2012,
+            "Wao_Wia": True,
+            "Ww": True,
+            "Zw": True,
+            "CodeIabZvw": 0,
+            "CodeZvw": "K",
+            "RisicoGroep": 1,
+            "Sector": 33,
+            "ZW": True,
+            "WW": True,
+            "WAO_WIA": True,
+            "MarginalLabor": False,
+            "ZVW": 1,
+            "ZVWContribution": 0,
+            "InfluenceInsurance": 0,
+        },
+    )
+    add("Service", "employee", employee.id, start, {"Start": begin, "End": None, "SeniorityDate": begin})
+    add(
+        "LabourAgreements",
+        "employee",
+        employee.id,
+        start,
+        {
+            "Guid": guid("cao", company.id),
+            "Number": 1,
+            "Description": "CAO Horeca",
+        },
+    )
+    add("Manager", "employee", employee.id, start, manager(1 + position % 2, *MANAGERS[position % 2]))
+    add(
+        "ExtraFields",
+        "employee",
+        employee.id,
+        ALWAYS,
+        {
+            "Name": "Lid personeelsvereniging",
+            "Type": "Boolean",
+            "Value": "true" if position % 2 else "false",
+        },
+    )
+    _enrich(tenant, company, employee, flexible, functions, own)
+    _by_position(add, company, employee, position, start)
+
+
+def _enrich(
+    tenant: Tenant,
+    company: Company,
+    employee: Employee,
+    flexible: bool,
+    functions: dict[int, int],
+    own: dict[str, list[StoredRecord]],
+) -> None:
+    """Nested objects of seeded records: the salary's scale, the function's catalogue entry, the cost type."""
+    for record in own["Salary"] if not flexible else []:
+        scale = SCALES[employee.id % len(SCALES)]
+        table = {
+            "Code": 1,
+            "Description": "Loontabel CAO Horeca",
+            "Schaal": {
+                k: v for k, v in salary_scales(company)[SCALES.index(scale)].items() if "Guid" not in k
+            },
+            "Trede": {k: v for k, v in salary_steps(company, scale[0])[1].items() if "Guid" not in k},
+        }
+        record.data = {**record.data, "SalaryTable": table}
+        tenant.put_record(record)
+    for record in own["Function"]:
+        code = int(record.data.get("Code") or 0)
+        text = dict(FUNCTIONS).get(code, record.data.get("Description"))
+        record.data = {
+            **record.data,
+            "Function": {"Id": functions.get(code, 0), "Code": code, "Description": text},
+        }
+        tenant.put_record(record)
+    for record in own["CostCenter"]:
+        record.data = {**record.data, "Kostensoort": COST_TYPE}
+        tenant.put_record(record)
+
+
+def _by_position(add: Add, company: Company, employee: Employee, position: int, start: Period) -> None:
+    today = first_day(company.type, company.current)
+    if position % 3 == 1:
+        add(
+            "Partner",
+            "employee",
+            employee.id,
+            start,
+            {
+                "PartnerName": "de Wit",
+                "FirstName": "Sam",
+                "Initials": "S.",
+                "Gender": "female",
+                "Birthday": datetime(1988, 4, 12),
+                "StartDate": datetime(2015, 6, 1),
+                "Telephone": "06-87654321",
+            },
+        )
+    if position % 4 == 1:
+        add(
+            "Children",
+            "employee",
+            employee.id,
+            start,
+            {
+                "Name": employee.display_name.split()[-1],
+                "FirstName": "Noor",
+                "Initials": "N.",
+                "Gender": "female",
+                "Birthday": datetime(2016, 9, 3),
+            },
+        )
+    if position % 5 == 0:  # a closed sick leave, and for some an open one
+        _absence(add, company, employee, today - timedelta(days=61), today - timedelta(days=54), 100)
+        if position % 10 == 0:
+            _absence(add, company, employee, today - timedelta(days=3), None, 50)
+    if position % 4 == 0:
+        brand, model, addition, plate, value = LEASE_CARS[position // 4 % len(LEASE_CARS)]
+        add(
+            "LeaseCar",
+            "employee",
+            employee.id,
+            start,
+            {
+                "Brand": brand,
+                "Model": model,
+                "AdditionPercentage": addition,
+                "ContractLeaseCompany": "LeasePlan",
+                "ContractNumber": f"LP-{employee.id}",
+                "ContractDuration": 48,
+                "LeasingPriceMonth": Decimal("649.00"),
+                "MaxMileage": 25000,
+                "PriceMoreMileage": Decimal("0.08"),
+                "PriceLessMileage": Decimal("0.04"),
+                "FirstResgistrationDate": datetime(2025, 1, 15),
+                "CO2Emissions": 0,
+                "LicensePlate": plate,
+                "CatalogValue": Decimal(value),
+                "StartDate": datetime(2025, 2, 1),
+                "EndDate": None,
+                "ReasonNoContribution": 0,
+                "ContributionPrivatePercentage": 0,
+                "ContributionPrivateUse": Decimal("0.00"),
+                "ContributionNotDeductible": Decimal("0.00"),
+            },
+        )
+    if position % 2 == 0:
+        review = midnight(today - timedelta(days=120))
+        add(
+            "PerformanceReview",
+            "employee",
+            employee.id,
+            start,
+            {
+                "ManagerID": 1,
+                "Manager": " ".join(MANAGERS[0][:2]),
+                "ReviewDate": review,
+                "TypeID": 1,
+                "AppraisalID": 3,
+                "Appraisal": 3,
+                "CaseManager": "",
+                "Note": "Functioneringsgesprek: goed op weg.",
+                "NextReviewDate": review + timedelta(days=365),
+                "Type": "Functioneringsgesprek",
+                "AppraisalName": "Goed",
+            },
+        )
+
+
+def _absence(
+    add: Add, company: Company, employee: Employee, begin: date, end: date | None, percentage: int
+) -> None:
+    period = containing(company.type, begin)
+    add(
+        "Absence",
+        "employee",
+        employee.id,
+        period,
+        {
+            "Comment": "Griep" if end else "Rugklachten",
+            "Percentage": percentage,
+            "Start": midnight(begin),
+            "RegistrationStartDate": midnight(begin),
+            "End": midnight(end) if end else None,
+            "RegistrationEndDate": midnight(end) if end else None,
+            "Dossier": "Ziekte",
+            "Dossiernr": employee.id % 100_000 * 10 + percentage // 50,
+            "AbsenceCause": {"CauseId": 1, "Cause": "Ziekte"},
+        },
+    )

@@ -1,0 +1,192 @@
+"""The rest of what a real Nmbrs environment holds, seeded after the people and their pay.
+
+Debtors get their address, bank account, contact persons, managers, departments, functions, titles, tags,
+service level and labour-agreement settings; companies their contact person, labour agreement, salary
+table with scales and steps, social-insurance (SVW) settings, full-time schedule and default employee
+template; employees their wage-tax and SVW settings, service interval, labour agreement, manager, salary
+scale, cost type; and, by position (so every company of ten or more has them), partners, children,
+absences, lease cars, performance reviews and free fields. Everything uses Nmbrs's field names, so the
+family conventions answer it. The empty-read sweep (tests/test_empty_reads.py) checks nothing is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from mock_server.domain.backend import Tenant
+from mock_server.domain.demo_catalogue import (
+    ALWAYS,
+    DEPARTMENTS,
+    ENRICHED,
+    FUNCTIONS,
+    MANAGERS,
+    TITLES,
+    Add,
+    guid,
+    labour_agreement,
+    manager,
+)
+from mock_server.domain.demo_people import seed_employee
+from mock_server.domain.dutch_places import TOWNS
+from mock_server.domain.model import Company, Debtor
+from mock_server.domain.periods import Period
+from mock_server.domain.schedules import company_fulltime_schedule
+
+
+def seed_reference(
+    tenant: Tenant, debtors: list[Debtor], companies: list[Company], created: datetime
+) -> None:
+    def add(family: str, kind: str, owner: int, start: Period, data: dict[str, Any]) -> int:
+        return tenant.add_record(family, kind, owner, start, data, created=created).id
+
+    functions = {debtor.id: _debtor(add, debtor) for debtor in debtors}
+    for company in companies:
+        _company(add, company)
+        employees = tenant.employees(company.id)
+        owners = [e.id for e in employees]
+        held = {f: tenant.records_by_owner(f, "employee", owners) for f in ("Employment", *ENRICHED)}
+        for position, employee in enumerate(employees):
+            own = {family: by_owner.get(employee.id, []) for family, by_owner in held.items()}
+            seed_employee(tenant, add, company, employee, position, functions[company.debtor_id], own)
+
+
+def _debtor(add: Add, debtor: Debtor) -> dict[int, int]:
+    """The debtor's own data; returns its function catalogue (code -> record id)."""
+    town = TOWNS[debtor.id % len(TOWNS)]
+    add(
+        "Address",
+        "debtor",
+        debtor.id,
+        ALWAYS,
+        {
+            "Default": True,
+            "Street": "Stationsweg",
+            "HouseNumber": str(10 + debtor.id % 90),
+            "PostalCode": f"{town.postcodes[0]} AB",
+            "City": town.name,
+            "CountryISOCode": "NL",
+        },
+    )
+    add(
+        "BankAccount",
+        "debtor",
+        debtor.id,
+        ALWAYS,
+        {
+            "Number": "NL91ABNA0417164300",
+            "IBAN": "NL91ABNA0417164300",
+            "BIC": "ABNANL2A",
+            "Description": "Kantoorrekening",
+            "Name": debtor.name,
+            "City": town.name,
+            "Type": "Standaard",
+        },
+    )
+    contact = {
+        "Name": "Petra Jansen",
+        "Email": f"petra.jansen@kantoor{debtor.number}.nl",
+        "Phone": "030-2345678",
+    }
+    add("ContactPerson", "debtor", debtor.id, ALWAYS, contact)
+    add("AccountantContact", "debtor", debtor.id, ALWAYS, {**contact, "Name": "Erik Smit, RA"})
+    for number, (first, last, function) in enumerate(MANAGERS, 1):
+        add("Manager", "debtor", debtor.id, ALWAYS, manager(number, first, last, function))
+    for code, text in DEPARTMENTS:
+        add("Department", "debtor", debtor.id, ALWAYS, {"Code": code, "Description": text})
+    catalogue = {
+        code: add("Function", "debtor", debtor.id, ALWAYS, {"Code": code, "Description": text})
+        for code, text in FUNCTIONS
+    }
+    for title in TITLES:
+        add("Title", "debtor", debtor.id, ALWAYS, {"TitleName": title})
+    add("Tags", "debtor", debtor.id, ALWAYS, {"Number": 1, "HexColor": "#2E7D32", "Tag": "Horeca"})
+    add(
+        "ServiceLevel",
+        "debtor",
+        debtor.id,
+        ALWAYS,
+        {
+            "StartPeriod": 1,
+            "StartYear": 2020,
+            "ServiceLevel": "Full service",
+            "StartContract": datetime(2020, 1, 1),
+        },
+    )
+    add(
+        "LabourAgreementSettings",
+        "debtor",
+        debtor.id,
+        ALWAYS,
+        {
+            "Guid": guid("cao-settings", debtor.id),
+            "IntNumber": 1,
+            "StrName": "Horeca CAO",
+            "IntDebiteurID": debtor.id,
+        },
+    )
+    return catalogue
+
+
+def _company(add: Add, company: Company) -> None:
+    add(
+        "ContactPerson",
+        "company",
+        company.id,
+        ALWAYS,
+        {
+            "Name": "Anouk Bakker",
+            "Email": company.email,
+            "Phone": company.phone,
+            "Gender": "female",
+            "MobilePhone": "06-24681357",
+            "Function": "Salarisadministratie",
+            "Department": "Administratie",
+            "Number": 1,
+        },
+    )
+    add("LabourAgreements", "company", company.id, ALWAYS, labour_agreement(company))
+    add(
+        "SalaryTable",
+        "company",
+        company.id,
+        ALWAYS,
+        {
+            "Code": 1,
+            "Description": "Loontabel CAO Horeca",
+            "GuidSalaryTable": guid("salary-table", company.id),
+        },
+    )
+    add(
+        "SVW",
+        "company",
+        company.id,
+        ALWAYS,
+        {
+            "SVWSettings": {
+                "CodeCao": 2012,
+                "EigenrisicodragerGediffWGA": False,
+                "EigenrisicodragerUniformeWAO": False,
+                "EigenrisicodragerZiektewet": False,
+                "RisicoGroep": 1,
+                "Gediff_WGA_wn": Decimal("0.00"),
+                "Gediff_WGA_wg": Decimal("0.52"),
+                "Sector": 33,
+            },
+            "Sector": {"Code": 33, "Description": "Horeca algemeen"},
+            "Risicogroep": {"Code": 1, "Description": "Risicogroep 1"},
+            "CAO": {"Code": 2012, "Description": "Horeca- en aanverwante bedrijf"},
+        },
+    )
+    add("Schedule", "company", company.id, ALWAYS, company_fulltime_schedule())
+    add(
+        "DefaultEmployeeTemplates",
+        "company",
+        company.id,
+        ALWAYS,
+        {
+            "DefaultEmployeeTemplateId": guid("template", company.id),
+            "Description": "Standaard werknemer horeca",
+        },
+    )

@@ -1,0 +1,74 @@
+"""Seeding is fast (bulk writes, one replay cache per company, pay computed once per set of records),
+and what it stores is exactly what the plain, record-by-record seeding stored: every row of every
+table, in the same order, for fixed shapes.
+
+The digests below were taken from the seeding before it was optimised. A change that means to seed
+different data updates them (`python tests/test_seed_fingerprint.py` prints the current ones); a
+speed-up must leave them as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from mock_server.domain.backend import Backend
+from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
+from mock_server.storage.sqlite_store import SqliteStore
+
+SHAPES = {
+    "demo": EnvironmentShape(),
+    "mixed": EnvironmentShape(
+        employees=25, period_types=("W1", "M", "W4"), debtors=3, seed=7, unsent_declarations=1
+    ),
+}
+DIGESTS = {
+    "demo": {
+        "entities": (46, "ef2a467b1f457087"),
+        "records": (2084, "38f0deac7df5c1c2"),
+        "counters": (4, "8eaca34daf0d238a"),
+    },
+    "mixed": {
+        "entities": (31, "0e6c842304d0171a"),
+        "records": (1472, "7cd43d45bc3b4e2f"),
+        "counters": (4, "3c09b0b17a2eb325"),
+    },
+}
+
+
+def seeded_digests(shape: EnvironmentShape, name: str = "fingerprint") -> dict[str, tuple[int, str]]:
+    """Per data table: how many rows an environment of `shape` is seeded with, and a digest of them
+    (every column, in insertion order)."""
+    backend = Backend(SqliteStore())
+    backend.add_environment(
+        demo_spec(name, shape.seed), lambda tenant: seed_environment(tenant, shape), fingerprint=repr(shape)
+    )
+    rows = backend.store.export_rows(name)
+    return {
+        table: (len(table_rows), hashlib.sha256(json.dumps(table_rows).encode()).hexdigest()[:16])
+        for table, table_rows in rows.items()
+    }
+
+
+@pytest.mark.parametrize("label", sorted(SHAPES))
+def test_seeded_rows_are_unchanged(label: str) -> None:
+    assert seeded_digests(SHAPES[label]) == DIGESTS[label]
+
+
+def test_the_digest_sees_a_changed_record() -> None:
+    """The fingerprint is not blind: one changed value in one record changes the records' digest."""
+    shape = EnvironmentShape(employees=2, period_types=("M",), debtors=1)
+    backend = Backend(SqliteStore())
+    backend.add_environment(demo_spec("a", 1), lambda tenant: seed_environment(tenant, shape))
+    before = backend.store.export_rows("a")["records"]
+    with backend.store.transaction():
+        backend.store.db.execute("UPDATE records SET data = replace(data, '\"Code\":1,', '\"Code\":2,')")
+    after = backend.store.export_rows("a")["records"]
+    assert json.dumps(before) != json.dumps(after)
+
+
+if __name__ == "__main__":
+    for label, shape in SHAPES.items():
+        print(label, seeded_digests(shape))
