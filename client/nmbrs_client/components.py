@@ -23,17 +23,68 @@ from nmbrs_client.models import (
 )
 
 
-class Hours(Group):
+class _EmployeePeriodGroup(Group):
+    """EmployeeService calls addressed by employee and period (`None` = the current period)."""
+
     service = "EmployeeService"
 
-    def get(self, employee_id: int, period: Period | None = None) -> list[HourComponent]:
+    def _period_read(self, prefix: str, employee_id: int, period: Period | None) -> Any:
         if period is None:
-            result = self._call("HourComponentVar_GetCurrent", EmployeeId=employee_id)
-        else:
-            result = self._call(
-                "HourComponentVar_Get", EmployeeId=employee_id, Period=period.number, Year=period.year
+            return self._call(f"{prefix}_GetCurrent", EmployeeId=employee_id)
+        return self._call(f"{prefix}_Get", EmployeeId=employee_id, Period=period.number, Year=period.year)
+
+
+class _VarComponents(_EmployeePeriodGroup):
+    """The `<kind>ComponentVar_*` family shared by hours and wages."""
+
+    kind = ""
+
+    def _read(self, employee_id: int, period: Period | None) -> list[Any]:
+        result = self._period_read(f"{self.kind}ComponentVar", employee_id, period)
+        return items(result, f"{self.kind}Component")
+
+    def _insert_batches(
+        self,
+        lines: Sequence[HourLine | WageLine],
+        period: Period,
+        unprotected: bool,
+        batch_size: int | None,
+    ) -> int:
+        calls = 0
+        for batch in chunks(lines, batch_size):
+            self._call(
+                f"{self.kind}ComponentVar_Insert_Batch",
+                **{
+                    f"{self.kind}Components": {
+                        f"Employee{self.kind}Component": [line.to_zeep() for line in batch]
+                    }
+                },
+                Period=period.number,
+                Year=period.year,
+                UnprotectedMode=unprotected,
             )
-        return [HourComponent.from_zeep(h) for h in items(result, "HourComponent")]
+            calls += 1
+        return calls
+
+    def clear(self, employee_id: int, period: Period | None = None, *, unprotected: bool = False) -> None:
+        """Remove every variable component of this kind of the employee in the period."""
+        if period is None:
+            self._call(f"{self.kind}ComponentVar_ClearCurrent", EmployeeId=employee_id)
+            return
+        self._call(
+            f"{self.kind}ComponentVar_Clear",
+            EmployeeId=employee_id,
+            Period=period.number,
+            Year=period.year,
+            UnprotectedMode=unprotected,
+        )
+
+
+class Hours(_VarComponents):
+    kind = "Hour"
+
+    def get(self, employee_id: int, period: Period | None = None) -> list[HourComponent]:
+        return [HourComponent.from_zeep(h) for h in self._read(employee_id, period)]
 
     def insert_batch(
         self,
@@ -45,43 +96,14 @@ class Hours(Group):
     ) -> int:
         """Add the lines to `period` (components are additive), `batch_size` lines per call; returns
         the number of calls made."""
-        calls = 0
-        for batch in chunks(lines, batch_size):
-            self._call(
-                "HourComponentVar_Insert_Batch",
-                HourComponents={"EmployeeHourComponent": [line.to_zeep() for line in batch]},
-                Period=period.number,
-                Year=period.year,
-                UnprotectedMode=unprotected,
-            )
-            calls += 1
-        return calls
-
-    def clear(self, employee_id: int, period: Period | None = None, *, unprotected: bool = False) -> None:
-        """Remove every variable hour component of the employee in the period."""
-        if period is None:
-            self._call("HourComponentVar_ClearCurrent", EmployeeId=employee_id)
-            return
-        self._call(
-            "HourComponentVar_Clear",
-            EmployeeId=employee_id,
-            Period=period.number,
-            Year=period.year,
-            UnprotectedMode=unprotected,
-        )
+        return self._insert_batches(lines, period, unprotected, batch_size)
 
 
-class Wages(Group):
-    service = "EmployeeService"
+class Wages(_VarComponents):
+    kind = "Wage"
 
     def get(self, employee_id: int, period: Period | None = None) -> list[WageComponent]:
-        if period is None:
-            result = self._call("WageComponentVar_GetCurrent", EmployeeId=employee_id)
-        else:
-            result = self._call(
-                "WageComponentVar_Get", EmployeeId=employee_id, Period=period.number, Year=period.year
-            )
-        return [WageComponent.from_zeep(w) for w in items(result, "WageComponent")]
+        return [WageComponent.from_zeep(w) for w in self._read(employee_id, period)]
 
     def insert_batch(
         self,
@@ -91,34 +113,10 @@ class Wages(Group):
         unprotected: bool = False,
         batch_size: int | None = None,
     ) -> int:
-        calls = 0
-        for batch in chunks(lines, batch_size):
-            self._call(
-                "WageComponentVar_Insert_Batch",
-                WageComponents={"EmployeeWageComponent": [line.to_zeep() for line in batch]},
-                Period=period.number,
-                Year=period.year,
-                UnprotectedMode=unprotected,
-            )
-            calls += 1
-        return calls
-
-    def clear(self, employee_id: int, period: Period | None = None, *, unprotected: bool = False) -> None:
-        if period is None:
-            self._call("WageComponentVar_ClearCurrent", EmployeeId=employee_id)
-            return
-        self._call(
-            "WageComponentVar_Clear",
-            EmployeeId=employee_id,
-            Period=period.number,
-            Year=period.year,
-            UnprotectedMode=unprotected,
-        )
+        return self._insert_batches(lines, period, unprotected, batch_size)
 
 
-class Days(Group):
-    service = "EmployeeService"
-
+class Days(_EmployeePeriodGroup):
     def var(self, employee_id: int, period: Period | None = None) -> int:
         """Variable days worked (`DaysVar_Get` / `DaysVar_GetCurrent`)."""
         return int(self._period_read("DaysVar", employee_id, period) or 0)
@@ -143,8 +141,3 @@ class Days(Group):
             EmployeesDaysWorked={"DaysWorked": [d.to_zeep() for d in days]},
             UnprotectedMode=unprotected,
         )
-
-    def _period_read(self, prefix: str, employee_id: int, period: Period | None) -> Any:
-        if period is None:
-            return self._call(f"{prefix}_GetCurrent", EmployeeId=employee_id)
-        return self._call(f"{prefix}_Get", EmployeeId=employee_id, Period=period.number, Year=period.year)

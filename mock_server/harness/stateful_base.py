@@ -87,6 +87,11 @@ class BaseMachine(RuleBasedStateMachine):
             message, operation = f"after {subject.split('.')[-1]}: {message} (read with {operation})", subject
         raise StatefulMismatch(self.rule_name, operation, message, why, self.ctx.last)
 
+    @staticmethod
+    def addressed(period: Key, unprotected: bool) -> list[tuple[str, Any]]:
+        """The `Period`, `Year` and `UnprotectedMode` arguments of a period-addressed write."""
+        return [("Period", period[1]), ("Year", period[0]), ("UnprotectedMode", unprotected)]
+
     def expect(self, plan: Plan, answer: Answer) -> bool:
         """Compare an answer with a plan; True when the call was accepted (then the plan is committed)."""
         operation = f"{answer.exchange.service}.{answer.exchange.operation}"
@@ -98,6 +103,12 @@ class BaseMachine(RuleBasedStateMachine):
         if not plan.codes and not answer.ok:
             self.fail(operation, f"expected success, got {answer.describe()}", plan.facts)
         return answer.ok
+
+    def settle(self, plan: Plan, answer: Answer) -> None:
+        """`expect`, then commit the plan of an accepted call that returns no new id."""
+        if self.expect(plan, answer):
+            assert plan.commit is not None
+            plan.commit(0)
 
     def same(self, operation: str, expected: Any, actual: Any, why: tuple[Fact, ...], what: str = "") -> None:
         if expected != actual:

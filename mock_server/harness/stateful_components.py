@@ -3,11 +3,12 @@ deletes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import multiple, rule
+from hypothesis.stateful import Bundle, multiple, rule
 
 from mock_server.harness.oracle import HOUR, WAGE
 from mock_server.harness.oracle_periods import Key
@@ -37,6 +38,20 @@ BATCH_LINES = st.lists(st.tuples(st.integers(0, 5), CODE_PICKS, AMOUNTS), min_si
 OUTSIDE_PICK = 11
 
 
+def insert_rule(target: Bundle[Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The rule of insert_var and insert_fixed, which differ only in their bundle."""
+    return rule(
+        target=target,
+        kind=KINDS,
+        employee=EMPLOYEES,
+        slot=SLOTS,
+        pick=CODE_PICKS,
+        amount=AMOUNTS,
+        unprotected=st.booleans(),
+        current=st.booleans(),
+    )
+
+
 class ComponentRules(BaseMachine):
     def code_for(self, kind: str, pick: int) -> int:
         codes = sorted(self.model.hour_codes if kind == HOUR else self.model.wage_codes)
@@ -49,21 +64,8 @@ class ComponentRules(BaseMachine):
             return "Hourcomponent", hour_component(code, amount, component_id)
         return "WageComponent", wage_component(code, amount, component_id)
 
-    @staticmethod
-    def addressed(period: Key, unprotected: bool) -> list[tuple[str, Any]]:
-        return [("Period", period[1]), ("Year", period[0]), ("UnprotectedMode", unprotected)]
-
     # --- single inserts --------------------------------------------------------------------------------
-    @rule(
-        target=VAR_COMPONENTS,
-        kind=KINDS,
-        employee=EMPLOYEES,
-        slot=SLOTS,
-        pick=CODE_PICKS,
-        amount=AMOUNTS,
-        unprotected=st.booleans(),
-        current=st.booleans(),
-    )
+    @insert_rule(VAR_COMPONENTS)
     def insert_var(
         self,
         kind: str,
@@ -79,16 +81,7 @@ class ComponentRules(BaseMachine):
             kind, True, employee, None if current else self.period_at(slot), pick, amount, unprotected
         )
 
-    @rule(
-        target=FIXED_COMPONENTS,
-        kind=KINDS,
-        employee=EMPLOYEES,
-        slot=SLOTS,
-        pick=CODE_PICKS,
-        amount=AMOUNTS,
-        unprotected=st.booleans(),
-        current=st.booleans(),
-    )
+    @insert_rule(FIXED_COMPONENTS)
     def insert_fixed(
         self,
         kind: str,
@@ -196,9 +189,7 @@ class ComponentRules(BaseMachine):
         plan = self.model.clear(kind, employee, period, unprotected)
         operation = self.component_op(kind, True, "ClearCurrent" if current else "Clear")
         extra = [] if period is None else self.addressed(period, unprotected)
-        if self.expect(plan, self.call(ES, operation, ("EmployeeId", employee), *extra)):
-            assert plan.commit is not None
-            plan.commit(0)
+        self.settle(plan, self.call(ES, operation, ("EmployeeId", employee), *extra))
         self.check_rows(kind, True, employee, period, plan.facts)
 
     @rule(ref=FIXED_COMPONENTS, slot=SLOTS, unprotected=st.booleans())
@@ -214,9 +205,7 @@ class ComponentRules(BaseMachine):
             )
         operation = self.component_op(ref.kind, False, "Stop")
         pairs = [("EmployeeId", ref.employee), named, *self.addressed(period, unprotected)]
-        if self.expect(plan, self.call(ES, operation, *pairs)):
-            assert plan.commit is not None
-            plan.commit(0)
+        self.settle(plan, self.call(ES, operation, *pairs))
         for checked in (period, self.model.periods.next(period)):
             self.check_rows(ref.kind, False, ref.employee, checked, plan.facts)
 

@@ -48,18 +48,9 @@ class DaysRules(BaseMachine):
         if period is None:
             answer = self.call(ES, f"{family}_SetCurrent", ("EmployeeId", employee), ("Days", days))
         else:
-            answer = self.call(
-                ES,
-                f"{family}_Set",
-                ("EmployeeId", employee),
-                ("Days", days),
-                ("Period", period[1]),
-                ("Year", period[0]),
-                ("UnprotectedMode", unprotected),
-            )
-        if self.expect(plan, answer):
-            assert plan.commit is not None
-            plan.commit(0)
+            pairs = [("EmployeeId", employee), ("Days", days), *self.addressed(period, unprotected)]
+            answer = self.call(ES, f"{family}_Set", *pairs)
+        self.settle(plan, answer)
         self._check_days_around(variable, employee, period, plan.facts)
 
     @rule(variable=st.booleans(), picks=DAY_LINES, unprotected=st.booleans())
@@ -74,9 +65,7 @@ class DaysRules(BaseMachine):
         answer = self.call(
             ES, f"{family}_Set_Batch", ("EmployeesDaysWorked", array), ("UnprotectedMode", unprotected)
         )
-        if self.expect(plan, answer):
-            assert plan.commit is not None
-            plan.commit(0)
+        self.settle(plan, answer)
         for employee, _, period in dict.fromkeys(lines):
             self._check_days_around(variable, employee, period, plan.facts)
 
@@ -86,16 +75,9 @@ class DaysRules(BaseMachine):
         period = self.period_at(slot)
         plan = self.model.stop_days(employee, period, unprotected)
         answer = self.call(
-            ES,
-            "DaysFixed_Stop",
-            ("EmployeeId", employee),
-            ("Period", period[1]),
-            ("Year", period[0]),
-            ("UnprotectedMode", unprotected),
+            ES, "DaysFixed_Stop", ("EmployeeId", employee), *self.addressed(period, unprotected)
         )
-        if self.expect(plan, answer):
-            assert plan.commit is not None
-            plan.commit(0)
+        self.settle(plan, answer)
         self._check_days_around(False, employee, period, plan.facts)
 
     # --- contracts ---------------------------------------------------------------------------------------
@@ -178,7 +160,5 @@ class DaysRules(BaseMachine):
     def delete_contract(self, ref: Ref) -> None:
         self.begin("delete_contract")
         plan = self.model.delete_contract(ref.id, ref.employee)
-        if self.expect(plan, self.call(ES, "Contract_Delete", ("EmployeeId", ref.employee), ("Id", ref.id))):
-            assert plan.commit is not None
-            plan.commit(0)
+        self.settle(plan, self.call(ES, "Contract_Delete", ("EmployeeId", ref.employee), ("Id", ref.id)))
         self.check_contracts(ref.employee, plan.facts)

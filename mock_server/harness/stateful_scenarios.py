@@ -144,7 +144,7 @@ class ScenarioRules(BaseMachine):
         """An operation outside the template faults 1002 before any other check, and changes nothing."""
         self.begin("restricted_denied")
         period = self.period_at(slot)
-        addressed = [("Period", period[1]), ("Year", period[0]), ("UnprotectedMode", unprotected)]
+        addressed = self.addressed(period, unprotected)
         code = min(self.model.hour_codes | self.model.wage_codes, default=1)
         if operation == "HourComponentVar_Insert":
             pairs = [("EmployeeId", employee), ("Hourcomponent", hour_component(code, amount)), *addressed]

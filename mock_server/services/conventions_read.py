@@ -56,7 +56,10 @@ def select(
     """The records a read answers with: one named by id, or those holding in the period asked for."""
     if shape.id_param and names_record(shape.id_param, shape.family) and call.args.get(shape.id_param):
         records = [r for r in records if r.id == call.args[shape.id_param]]
-    if (shape.verb.startswith("GetAll") and not shape.has_period) or company is None:
+    if company is None:
+        target_period(call, shape, None, call.args)  # a debtor's read still validates the period named
+        return records
+    if shape.verb.startswith("GetAll") and not shape.has_period:
         return records
     if shape.year_param and not shape.period_param:
         return of_year(records, call.args.get(shape.year_param) or 0)

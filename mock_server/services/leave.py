@@ -19,7 +19,7 @@ from mock_server.domain.leave import (
     leave_entry,
 )
 from mock_server.domain.model import Company, Employee
-from mock_server.domain.periods import containing
+from mock_server.domain.periods import containing, validate
 from mock_server.domain.records import StoredRecord
 from mock_server.services.call import Call, handles
 
@@ -160,7 +160,8 @@ def delete(call: Call) -> str:
 @handles("CompanyService", "CompanyLeaveTypeGroups_Get")
 def leave_type_groups(call: Call) -> list[dict[str, Any]]:
     """Lists the company's leave types with their full-time yearly hours (statutory and extra)."""
-    call.tenant.company(call.args.get("CompanyId") or 0)
+    company = call.tenant.company(call.args.get("CompanyId") or 0)
+    validate(company.type, call.args.get("Year") or 0, call.args.get("Period") or 0)
     weeks = {"Type1": STATUTORY_WEEKS, "Type2": EXTRA_WEEKS}
     return [
         {

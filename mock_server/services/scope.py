@@ -7,7 +7,7 @@ from typing import Any
 
 from mock_server.domain.errors import ProtectedPeriod, Unknown
 from mock_server.domain.model import Company
-from mock_server.domain.periods import Period, validate
+from mock_server.domain.periods import Period, PeriodType, validate
 from mock_server.services.call import Call
 from mock_server.services.shape import Shape
 
@@ -34,12 +34,13 @@ def _company_of(call: Call, kind: str, owner_id: int) -> Company | None:
 
 def target_period(call: Call, shape: Shape, company: Company | None, values: dict[str, Any]) -> Period | None:
     """The period a call names (validated against the company's type), else the current period."""
-    if company is None:
-        return None
     period, year = values.get(shape.period_param or ""), values.get(shape.year_param or "")
-    if shape.has_period and period is not None and year is not None:
-        return validate(company.type, year, period)
-    return company.current
+    if not shape.has_period or period is None or year is None:
+        return company.current if company is not None else None
+    if company is None:  # a debtor's record: no period type of its own, so the widest range (INFERRED §4)
+        validate(PeriodType.W1, year, period)
+        return None
+    return validate(company.type, year, period)
 
 
 def check_protected(call: Call, company: Company, period: Period, unprotected: bool) -> None:

@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
@@ -127,16 +127,8 @@ def nmbrs_env_factory(request: pytest.FixtureRequest) -> Iterator[EnvFactory]:
     made: list[NmbrsEnv] = []
     mock: NmbrsMock | None = None if _is_real(request) else request.getfixturevalue("nmbrs_mock")
 
-    def make(
-        name: str | None = None,
-        *,
-        employees: int | None = None,
-        period_types: list[str] | tuple[str, ...] | None = None,
-        debtors: int | None = None,
-        seed: int | None = None,
-        template: str = "full",
-        scenario: str | None = None,
-    ) -> NmbrsEnv:
+    def make(name: str | None = None, **shape: Any) -> NmbrsEnv:
+        """`NmbrsMock.new_env` named after the test; typed by `EnvFactory`."""
         if mock is None:
             from mock_server.testing.environment import RealTargetUnsupported
 
@@ -144,15 +136,7 @@ def nmbrs_env_factory(request: pytest.FixtureRequest) -> Iterator[EnvFactory]:
                 "nmbrs_env_factory creates environments in the mock; a real Nmbrs sandbox "
                 "(@pytest.mark.nmbrs_real) has just the one nmbrs_env"
             )
-        env = mock.new_env(
-            name or _env_name(request),
-            employees=employees,
-            period_types=period_types,
-            debtors=debtors,
-            seed=seed,
-            template=template,
-            scenario=scenario,
-        )
+        env = mock.new_env(name or _env_name(request), **shape)
         made.append(env)
         return env
 

@@ -8,29 +8,10 @@ Read-only: nothing is written to the sandbox.
 
 from __future__ import annotations
 
-import _socket
-import os
-import socket
 from dataclasses import replace
 
 import pytest
 from nmbrs_client import AuthenticationError, NmbrsClient
-from nmbrs_client.settings import credentials_from_env, settings_from_env
-
-REQUIRED = ("NMBRS_BASE_URL", "NMBRS_USERNAME", "NMBRS_TOKEN", "NMBRS_DOMAIN")
-MISSING = [name for name in REQUIRED if not os.environ.get(name)]
-pytestmark = pytest.mark.skipif(
-    bool(MISSING), reason=f"real-sandbox tests need {', '.join(MISSING)} set (see the module docstring)"
-)
-
-
-@pytest.fixture
-def sandbox(monkeypatch: pytest.MonkeyPatch) -> NmbrsClient:
-    """A client for the sandbox; the test network guard is lifted only for these opted-in tests."""
-    monkeypatch.setattr(socket.socket, "connect", _socket.socket.connect)
-    credentials = credentials_from_env()
-    assert credentials is not None
-    return NmbrsClient.from_settings(settings_from_env(), credentials)
 
 
 def test_sandbox_environment_and_companies(sandbox: NmbrsClient) -> None:

@@ -90,7 +90,15 @@ def _writes(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="send UnprotectedMode=true: allow changes to periods before the company's current period",
     )
+    _batch_size(parser)
+
+
+def _batch_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=500, help="lines per batch call (default 500)")
+
+
+def _companies(parser: argparse.ArgumentParser, help: str = "company id (repeatable; default: all)") -> None:
+    parser.add_argument("--company", type=int, action="append", default=[], help=help)
 
 
 def _import_employees(commands: argparse._SubParsersAction) -> None:
@@ -101,9 +109,7 @@ def _import_employees(commands: argparse._SubParsersAction) -> None:
         "e-mail are skipped and listed; employees without a contract are marked inactive.",
         epilogs.IMPORT_EMPLOYEES,
     )
-    p.add_argument(
-        "--company", type=int, action="append", default=[], help="company id (repeatable; default: all)"
-    )
+    _companies(p)
     p.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default json)")
     p.add_argument("--output", "-o", help="write to this file instead of stdout")
 
@@ -158,9 +164,9 @@ def _sync_flex(commands: argparse._SubParsersAction) -> None:
         epilogs.SYNC_FLEX,
     )
     p.add_argument("csv", help="the hours CSV")
-    p.add_argument("--company", type=int, action="append", default=[], help="only this company (repeatable)")
+    _companies(p, "only this company (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="show who would be sent, send nothing")
-    p.add_argument("--batch-size", type=int, default=500, help="lines per batch call (default 500)")
+    _batch_size(p)
 
 
 def _pull_documents(commands: argparse._SubParsersAction) -> None:
@@ -173,9 +179,7 @@ def _pull_documents(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("folder", help="where the documents go")
     p.add_argument("--year", type=int, required=True, help="the payroll year")
-    p.add_argument(
-        "--company", type=int, action="append", default=[], help="company id (repeatable; default: all)"
-    )
+    _companies(p)
     p.add_argument("--run", type=int, help="only this run id")
     p.add_argument(
         "--status", action="append", default=[], help="wage-tax status to fetch (repeatable; default locked)"
