@@ -72,6 +72,14 @@ class Bench:
         found = self.raw["startup"] = bench_contract.bench_startup(1 if self.quick else 3)
         self.add("Startup to first answer (demo default), best", "<= 2 s", f"{found['best_s']:.2f} s",
                  found["best_s"] <= 2.0)  # fmt: skip
+        from mock_server.domain.dutch_data import DutchDataGenerator
+
+        people, started = 1_000 if self.quick else 10_000, time.process_time()
+        DutchDataGenerator(12345).people(people)
+        spent = self.raw["dutch_people_s"] = time.process_time() - started
+        self.add(
+            f"Dutch test data: {people:,} people generated (CPU)", "<= 5 s", f"{spent:.2f} s", spent <= 5.0
+        )
 
     def small(self) -> None:
         found = self.raw["small"] = bench_small.bench_small(2.0 if self.quick else 10.0, 16)
@@ -87,6 +95,11 @@ class Bench:
                  found["ratio_to_bare"] >= 0.6)  # fmt: skip
         self.add("Small calls: p99 at 16 connections", "<= 50 ms", f"{mock['p99_ms']:.1f} ms",
                  mock["p99_ms"] <= 50 and mock["errors"] == 0)  # fmt: skip
+        distinct = found["mock_distinct"]
+        self.add(f"Small calls, {found['distinct_bodies']:,} distinct bodies (each decoded anew)", "0 errors",
+                 f"{distinct['calls_per_s']:.0f}/s, {distinct['server_cpu_us_per_call']:.0f} us CPU, "
+                 f"{distinct['calls_per_s'] / bare['calls_per_s']:.2f}x bare, {distinct['errors']} errors",
+                 distinct["errors"] == 0)  # fmt: skip
 
     def large(self) -> None:
         sizes = (300, 1_000) if self.quick else (1_000, 10_000)
@@ -161,6 +174,8 @@ class Bench:
         rss = found["rss_after_mb"]
         self.add(f"Memory with {employees:,} employees loaded (RSS)", "<= 300 MB",
                  f"{rss:.0f} MB (peak {found['peak_rss_mb']:.0f})", rss <= 300)  # fmt: skip
+        reset = found["reset_after_run_s"]
+        self.add(f"Reset of the {employees:,} after one run", "<= 2 s", f"{reset:.2f} s", reset <= 2)
 
     def journal(self) -> None:
         found = self.raw["journal"] = self._script("bench_journal.py", *(["--quick"] if self.quick else []))

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from loadtests.bench_contract import (
 )
 
 OPERATION = "HourComponentVar_Get"
+DISTINCT_BODIES = 2048  # twice what the decoder remembers per service (soap/decoded_bodies.py)
 MARKER = f"<{OPERATION}Response".encode()
 PERIOD = re.compile(rb"<Company_GetCurrentPeriodResult>(\d{4})-(\d{1,2})-")
 
@@ -59,18 +61,34 @@ def small_call(port: int) -> SoapCall:
     return SoapCall("EmployeeService", OPERATION, params)
 
 
-def closed_loop(port: int, pid: int, call: SoapCall, connections: int, seconds: float) -> dict[str, Any]:
-    body = call.body
+def distinct_calls(call: SoapCall, count: int) -> list[bytes]:
+    """`count` bodies of `call`'s operation that differ in Period and Year (all valid for a monthly
+    company): cycled through in order, more than the decoder remembers, each is decoded anew."""
+    employee = re.search(r"<EmployeeId>(\d+)</EmployeeId>", call.params)
+    assert employee is not None, call.params
+    pairs = [(year, period) for year in range(1900, 2101) for period in range(1, 13)][:count]
+    return [
+        replace(call, params=f"{employee[0]}<Period>{period}</Period><Year>{year}</Year>").body
+        for year, period in pairs
+    ]
+
+
+def closed_loop(
+    port: int, pid: int, call: SoapCall, connections: int, seconds: float, bodies: list[bytes] | None = None
+) -> dict[str, Any]:
+    """`bodies` (default: `call`'s own) are sent in turn, each connection starting at its own."""
+    bodies = bodies or [call.body]
     go, errors = threading.Event(), [0] * connections
     latencies: list[list[float]] = [[] for _ in range(connections)]
     window: dict[str, float] = {}
 
     def worker(index: int) -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        post(conn, call, body)  # connect and warm up before the window opens
+        post(conn, call, bodies[0])  # connect and warm up before the window opens
         go.wait(60)
-        deadline = window["start"] + seconds
+        deadline, turn = window["start"] + seconds, index
         while (sent := time.perf_counter()) < deadline:
+            body, turn = bodies[turn % len(bodies)], turn + connections
             try:
                 status, data = post(conn, call, body)
                 ok = status == 200 and MARKER in data
@@ -111,6 +129,8 @@ def bench_small(seconds: float = 5.0, connections: int = 16) -> dict[str, Any]:
         if status != 200 or MARKER not in answer:
             raise BenchError(f"{OPERATION} answered HTTP {status}: {answer[:300]!r}")
         mock_figures = closed_loop(mock.port or 0, mock.process.pid, call, connections, seconds)
+        distinct = distinct_calls(call, DISTINCT_BODIES)
+        distinct_figures = closed_loop(mock.port or 0, mock.process.pid, call, connections, seconds, distinct)
     with tempfile.NamedTemporaryFile(suffix=".xml") as file:
         file.write(answer)
         file.flush()
@@ -125,4 +145,5 @@ def bench_small(seconds: float = 5.0, connections: int = 16) -> dict[str, Any]:
             bare.stop()
     ratio = mock_figures["calls_per_s"] / bare_figures["calls_per_s"] if bare_figures["calls_per_s"] else 0.0
     return {"operation": f"EmployeeService.{OPERATION}", "connections": connections, "mock": mock_figures,
+            "mock_distinct": distinct_figures, "distinct_bodies": len(distinct),
             "bare_lxml": bare_figures, "ratio_to_bare": ratio, "answer_bytes": len(answer)}  # fmt: skip

@@ -55,6 +55,7 @@ for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/bench_throttle
 
 from nmbrs_client import NmbrsCredentials, raw
 
+from loadtests.raw_http import RawConnection
 from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER
 from mock_server.domain.throttle import ThrottleSettings
 
@@ -143,10 +144,8 @@ PATH = f"/soap/v3/{SERVICE}.asmx"
 HEADERS = raw.http_headers(SERVICE, OPERATION)
 
 
-def post(conn: http.client.HTTPConnection, body: bytes) -> tuple[int, bytes]:
-    conn.request("POST", PATH, body=body, headers=HEADERS)
-    response = conn.getresponse()
-    return response.status, response.read()
+def post(conn: RawConnection, body: bytes) -> tuple[int, bytes]:
+    return conn.post(PATH, HEADERS, body)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,24 +228,24 @@ class ConnectionPool:
 
     def __init__(self, port: int, warm: int) -> None:
         self.port = port
-        self.idle: Queue[http.client.HTTPConnection] = Queue()
+        self.idle: Queue[RawConnection] = Queue()
         self.opened = 0
         for _ in range(warm):
             conn = self._new()
             conn.connect()  # TCP only: no SOAP call, so no throttle token is spent
             self.idle.put(conn)
 
-    def _new(self) -> http.client.HTTPConnection:
+    def _new(self) -> RawConnection:
         self.opened += 1
-        return http.client.HTTPConnection(HOST, self.port, timeout=CALL_TIMEOUT)
+        return RawConnection(HOST, self.port, timeout=CALL_TIMEOUT)
 
-    def get(self) -> http.client.HTTPConnection:
+    def get(self) -> RawConnection:
         try:
             return self.idle.get_nowait()
         except Empty:
             return self._new()
 
-    def put(self, conn: http.client.HTTPConnection) -> None:
+    def put(self, conn: RawConnection) -> None:
         self.idle.put(conn)
 
     def close(self) -> None:
@@ -287,7 +286,7 @@ def offer(stream: Stream, pool: ConnectionPool, start: float) -> list[gevent.Gre
 
 def run_load(port: int, a: Stream, b: Stream) -> None:
     for target in (a.target, b.target):  # both environments answer (spends one token of each)
-        conn = http.client.HTTPConnection(HOST, port, timeout=CALL_TIMEOUT)
+        conn = RawConnection(HOST, port, timeout=CALL_TIMEOUT)
         try:
             status, data = post(conn, target.body)
         finally:

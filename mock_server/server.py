@@ -18,6 +18,7 @@ import gevent
 from gevent.pywsgi import WSGIHandler, WSGIServer
 
 from mock_server.app import MockApp
+from mock_server.http_headers import read_headers
 from mock_server.settings import ConnectionLimits
 from mock_server.soap.request_body import STOP_READING_KEY
 from mock_server.soap.wsgi import SOCKET_KEY
@@ -55,6 +56,11 @@ class _Handler(WSGIHandler):
 
     _header_timer: gevent.Timeout | None = None
     _refused = False
+    MessageClass = staticmethod(read_headers)  # gevent's own parses headers with the email package: slow
+
+    def log_request(self) -> None:
+        if self.server.access_log is not None:  # else gevent would still format the line, and drop it
+            super().log_request()
 
     @property
     def limits(self) -> ConnectionLimits:
@@ -130,6 +136,7 @@ def make_server(app: MockApp, sock: socket.socket, access_log: Any = None) -> WS
     limits = app.settings.limits
     server = WSGIServer(sock, app.wsgi, log=access_log, spawn=limits.max_connections, handler_class=_Handler)
     server.limits = limits
+    server.access_log = access_log
     return server
 
 

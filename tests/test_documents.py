@@ -35,9 +35,12 @@ def check_pdf_structure(data: bytes) -> int:
     """Check header, xref offsets, trailer and stream lengths; return the number of pages."""
     assert data.startswith(b"%PDF-1.4\n")
     assert data.rstrip().endswith(b"%%EOF")
-    startxref = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))
+    xref_at = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data)
+    assert xref_at is not None, "no startxref before %%EOF"
+    startxref = int(xref_at.group(1))
     assert data[startxref:].startswith(b"xref\n")
     header = re.match(rb"xref\n0 (\d+)\n", data[startxref:])
+    assert header is not None, "no xref header"
     size = int(header.group(1))
     entries = data[startxref + header.end() :].split(b"trailer")[0]
     rows = [entries[i : i + 20] for i in range(0, size * 20, 20)]

@@ -260,8 +260,9 @@ def test_declarations_reconcile_with_the_list_the_tax_payment_and_the_payslips(d
                 slips = [run.slips[number] for run in paid_in if number in run.slips]
                 gross = sum((s.gross for s in slips), Decimal(0))
                 wage_tax = sum((s.wage_tax for s in slips), Decimal(0))
-                assert abs(amounts["LnLbPh"] - gross) < 1, f"{where} employee {number}: wage {gross}"
-                assert abs(amounts["IngLbPh"] - wage_tax) < 1, f"{where} employee {number}: tax {wage_tax}"
+                # whole euros of the period's exact cents, cut off toward zero (never rounded)
+                assert amounts["LnLbPh"] == int(gross), f"{where} employee {number}: wage {gross}"
+                assert amounts["IngLbPh"] == int(wage_tax), f"{where} employee {number}: tax {wage_tax}"
             checked += 1
     assert checked > 40
 

@@ -89,7 +89,9 @@ def test_a_malformed_content_length_is_a_fault(small_server):
 def test_broken_xml_is_a_client_fault_without_traceback(small_server, payload):
     response = post(small_server, payload, {"Content-Type": "text/xml; charset=utf-8"})
     assert response.status_code in (400, 500)
-    code, text = fault_of(response.content)
+    fault = fault_of(response.content)
+    assert fault is not None, response.content[:300]
+    code, text = fault
     assert code == "soap:Client"
     assert text and "Traceback" not in response.text and 'File "' not in response.text
 

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 
 import pytest
-from nmbrs_client import NmbrsFault
+from nmbrs_faults import fault_code
 from pdf_text import after, euro, pdf_strings
 
 AMOUNT = re.compile(r"(€ )?-?\d{1,3}(\.\d{3})*,\d\d")
@@ -29,14 +29,6 @@ ANNUAL = {  # operation suffix -> strings only that document shows (its own cont
     "ReservationSaldos": ["Reservering vakantiegeld", "Opbouw"],
     "LeaveSaldos": ["Recht", "Opgenomen", "Saldo"],
 }
-
-
-def fault_code(call) -> int | None:
-    try:
-        call()
-    except NmbrsFault as fault:
-        return fault.code
-    return None
 
 
 def companies(client) -> list[tuple[int, str, int]]:

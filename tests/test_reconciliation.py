@@ -31,6 +31,7 @@ from mock_server.domain.payroll import EMPLOYER_PREMIUMS, UNTAXED_WAGE_CODES, WA
 from mock_server.services import Call, handler_for
 
 CENT = Decimal("0.01")
+SALARY_CODE = 1  # the line of the salary itself (`Salaris`, or `Uurloon` for hourly wages)
 PREMIUM_ELEMENTS = {
     "aof_premium": "PrAofLg",
     "awf_premium": "PrAwfLg",
@@ -285,3 +286,59 @@ def test_the_wire_answers_the_same_documents(client, ops: Operations) -> None:
             Year=year,
         )
         assert wire == local["PDF"]
+
+
+@pytest.mark.parametrize(("value", "paid"), [("10.125", "10.13"), ("10.135", "10.14"), ("-0.005", "-0.01")])
+def test_a_half_cent_on_a_pay_line_is_rounded_half_up(client, value: str, paid: str) -> None:
+    """Each line is rounded once, to the cent, half up: 10.125 is paid as 10.13, never banker's 10.12."""
+    company = client.company.List_GetAll()[0].ID
+    employee = client.employee.List_GetByCompany(CompanyId=company, EmployeeType=0)[0].Id
+    codes = [int(c.Code) for c in client.company.WageModel_GetWageCodes(CompanyId=company)]
+    code = next(c for c in codes if c not in (*UNTAXED_WAGE_CODES, WAGE_TAX_CODE))
+    component = {"Id": 0, "Code": code, "Value": Decimal(value)}
+    client.employee.WageComponentVar_InsertCurrent(EmployeeId=employee, WageComponent=component)
+    year = int(client.company.Company_GetCurrentPeriod(CompanyId=company).split("-")[0])
+    client.company.RunRequest_Insert(CompanyId=company)
+    run = client.company.Run_GetList(CompanyId=company, Year=year)[-1].ID
+    lines = etree.fromstring(client.company.Journals_GetByRunCompany(CompanyId=company, RunId=run).encode())
+    amounts = [Decimal(line.get("Amount")) for line in lines.iterfind(f"Employee[@Id='{employee}']/Line")]
+    assert Decimal(paid) in amounts, f"code {code} {value}: the journal shows {amounts}"
+
+
+def test_an_untaxed_allowance_is_paid_but_is_no_gross_wage(client, ops: Operations) -> None:
+    """A travel allowance (code 121) is paid out net, but counts in neither the gross wage nor its tax."""
+    company = next(
+        c.ID
+        for c in client.company.List_GetAll()
+        if 121 in {int(w.Code) for w in client.company.WageModel_GetWageCodes(CompanyId=c.ID)}
+    )
+    employee = client.employee.List_GetByCompany(CompanyId=company, EmployeeType=0)[0].Id
+    allowance = {"Id": 0, "Code": 121, "Value": Decimal("75.00")}
+    client.employee.WageComponentVar_InsertCurrent(EmployeeId=employee, WageComponent=allowance)
+    year = int(client.company.Company_GetCurrentPeriod(CompanyId=company).split("-")[0])
+    client.company.RunRequest_Insert(CompanyId=company)
+    run = ops("Run_GetList", CompanyId=company, Year=year)[-1]
+    lines = journal(ops("Journals_GetByRunCompany", CompanyId=company, RunId=run["ID"]))
+    paid = [number for number, own in lines.items() if (121, Decimal("75.00")) in own]
+    assert len(paid) == 1, f"run {run['ID']}: the allowance is on one journal: {lines}"
+    # the payslip PDF's gross is the journal's taxable lines (without the allowance), its net all of them,
+    # and the salary SEPA pays that net
+    check_run(ops, company, run, year)
+
+
+def test_a_negative_taxable_wage_pays_no_wage_tax_back(client) -> None:
+    """A correction larger than the wage leaves a negative taxable wage: the tax is 0, not a refund."""
+    company = client.company.List_GetAll()[0].ID
+    employee = client.employee.List_GetByCompany(CompanyId=company, EmployeeType=0)[0].Id
+    codes = [int(c.Code) for c in client.company.WageModel_GetWageCodes(CompanyId=company)]
+    code = next(c for c in codes if c not in (SALARY_CODE, *UNTAXED_WAGE_CODES, WAGE_TAX_CODE))
+    correction = {"Id": 0, "Code": code, "Value": Decimal("-100000.00")}
+    client.employee.WageComponentVar_InsertCurrent(EmployeeId=employee, WageComponent=correction)
+    year = int(client.company.Company_GetCurrentPeriod(CompanyId=company).split("-")[0])
+    client.company.RunRequest_Insert(CompanyId=company)
+    run = client.company.Run_GetList(CompanyId=company, Year=year)[-1].ID
+    lines = etree.fromstring(client.company.Journals_GetByRunCompany(CompanyId=company, RunId=run).encode())
+    own = lines.find(f"Employee[@Id='{employee}']")
+    assert own is not None, f"run {run}: employee {employee} is not paid"
+    amounts = {int(line.get("Code")): Decimal(line.get("Amount")) for line in own}
+    assert amounts[code] == Decimal("-100000.00") and amounts.get(WAGE_TAX_CODE, Decimal(0)) == 0, amounts

@@ -462,6 +462,7 @@ def test_cli_serves_a_scenario_and_lists_its_logins(tmp_path):
     lines: queue.Queue[str | None] = queue.Queue()
 
     def drain() -> None:
+        assert process.stdout is not None
         for line in iter(process.stdout.readline, ""):
             lines.put(line)
         lines.put(None)
@@ -479,7 +480,9 @@ def test_cli_serves_a_scenario_and_lists_its_logins(tmp_path):
         assert "Username: client2@acme.test  Token: client2-token  Template: full  Debtor ids: 1001" in banner
         assert "Username: timechimp@acme.test  Token: tc-token  Template: timechimp" in banner
         assert "demo@nmbrs-mock.test" not in banner
-        url = re.search(r"listening on (http://[\d.]+:\d+)/soap/v3/", banner)[1]
+        listening = re.search(r"listening on (http://[\d.]+:\d+)/soap/v3/", banner)
+        assert listening is not None, banner
+        url = listening[1]
         timechimp = NmbrsCredentials("timechimp@acme.test", "tc-token", "acme")
         response = requests.post(
             f"{url}/soap/v3/CompanyService.asmx", timeout=10,

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from lxml import etree
-from nmbrs_client import NmbrsClient, NmbrsCredentials, NmbrsFault
+from nmbrs_client import NmbrsClient, NmbrsCredentials
+from nmbrs_faults import fault_code
 from payloads import hour
 
 from mock_server.domain.model import ApiUser
@@ -37,14 +38,6 @@ def company_of_type(client: NmbrsClient, period_type: str):
 
 def current(client: NmbrsClient, company_id: int):
     return parse_period(client.company.Company_GetCurrentPeriod(CompanyId=company_id))[1]
-
-
-def fault_code(call) -> int | None:
-    try:
-        call()
-    except NmbrsFault as fault:
-        return fault.code
-    return None
 
 
 # --- 1. Time-tracking export (TimeChimp, seed 000) ------------------------------------------------

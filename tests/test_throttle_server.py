@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+import requests
 from nmbrs_client import NmbrsCredentials, raw
 
 from mock_server.app import MockApp
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.throttle import Scope, Throttle, ThrottleSettings
+from mock_server.http_headers import DELAY_HEADER
+from mock_server.server import MockServer
 from mock_server.settings import MockSettings
 from mock_server.soap.pipeline import SoapResponse
 
@@ -127,3 +130,15 @@ def test_a_faulted_call_is_not_throttled_before_authentication():
         assert response.status == 500 and b"1001: Invalid Authentication" in response.body
     assert sleep.calls == []
     assert [_call(app, sleep, "a") for _ in range(RATE)] == [0.0] * RATE
+
+
+def test_a_delayed_answer_says_on_the_wire_how_long_it_was_held_back():
+    app, sleep = _app("environment")
+    with MockServer(app) as server:
+        url = server.soap_url("CompanyService")
+        answers = [
+            requests.post(url, data=_request("a"), headers=HEADERS, timeout=30) for _ in range(RATE + 2)
+        ]
+    assert [a.status_code for a in answers] == [200] * (RATE + 2)
+    assert [a.headers.get(DELAY_HEADER) for a in answers] == [None] * RATE + ["200", "200"]
+    assert sleep.calls == [DELAY, DELAY]

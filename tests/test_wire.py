@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 import pytest
 import requests
@@ -17,7 +18,13 @@ S11, S12, CT = raw.SOAP11_ENV, raw.SOAP12_ENV, raw.CONTENT_TYPES
 ENV = {"1.1": S11, "1.2": S12}
 
 
-def credentials(spec: EnvironmentSpec, **changes: str | None) -> NmbrsCredentials:
+def first_id(pattern: bytes, content: bytes) -> str:
+    found = re.search(pattern, content)
+    assert found is not None, content[:300]
+    return found.group(1).decode()
+
+
+def credentials(spec: EnvironmentSpec, **changes: Any) -> NmbrsCredentials:
     """The environment's login, with `token` or `domain` changed (domain None: no Domain element)."""
     user = spec.users[0]
     return replace(NmbrsCredentials(user.username, user.token, spec.name), **changes)
@@ -215,7 +222,7 @@ def test_client_chosen_prefixes_and_header_order(mock_server, environment):
 
 def test_lenient_parsing_order_unknown_elements_and_defaults(mock_server, mock_app, environment):
     companies = call(mock_server, environment, "CompanyService", "List_GetAll")
-    company_id = re.search(rb"<ID>(\d+)</ID>", companies.content).group(1).decode()
+    company_id = first_id(rb"<ID>(\d+)</ID>", companies.content)
     params = f"<Unknown>x</Unknown><CompanyId>{company_id}</CompanyId>"  # no EmployeeType: reads as 0 = all
     response = call(mock_server, environment, "EmployeeService", "List_GetByCompany", params)
     assert response.status_code == 200, response.text
@@ -259,7 +266,7 @@ def test_decimals_keep_their_scale_and_dates_have_no_zone(mock_server, environme
     employees = call(
         mock_server, environment, "EmployeeService", "List_GetByDebtor", "<DebtorId>1000</DebtorId>"
     )
-    employee_id = re.search(rb"<Id>(\d+)</Id>", employees.content).group(1).decode()
+    employee_id = first_id(rb"<Id>(\d+)</Id>", employees.content)
     hour = (
         "<Hourcomponent><Id>0</Id><HourCode>1</HourCode><Hours>7.50</Hours><CostCenterId xsi:nil='true' "
         "xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'/><CostUnitId>0</CostUnitId></Hourcomponent>"
@@ -295,7 +302,7 @@ def test_null_value_types_are_nil_and_null_strings_are_omitted(mock_server, envi
     employees = call(
         mock_server, environment, "EmployeeService", "List_GetByDebtor", "<DebtorId>1000</DebtorId>"
     )
-    employee_id = re.search(rb"<Id>(\d+)</Id>", employees.content).group(1).decode()
+    employee_id = first_id(rb"<Id>(\d+)</Id>", employees.content)
     response = call(
         mock_server,
         environment,

@@ -257,10 +257,14 @@ def employee_days_var(ctx: Ctx) -> None:
     ctx.e("DaysVar_Set", EmployeeId=emp, Days=12, Period=nxt, Year=nxt_year, UnprotectedMode=False)
     assert ctx.e("DaysVar_Get", EmployeeId=emp, Period=nxt, Year=nxt_year) == "12"
     ctx.ok(E, "DaysVar_Set", "DaysVar_Get of the period answers the days")
-    batch = [{"EmployeeId": emp, "Days": 13, "Period": ctx.period, "Year": ctx.year}]
+    batch = [
+        {"EmployeeId": emp, "Days": 13, "Period": ctx.period, "Year": ctx.year},
+        {"EmployeeId": emp, "Days": 15, "Period": nxt, "Year": nxt_year},  # each item names its own period
+    ]
     ctx.e("DaysVar_Set_Batch", EmployeesDaysWorked=batch, UnprotectedMode=False)
     assert ctx.e("DaysVar_GetCurrent", EmployeeId=emp) == "13"
-    ctx.ok(E, "DaysVar_Set_Batch", "the item's period answers its days (replaced, not added)")
+    assert ctx.e("DaysVar_Get", EmployeeId=emp, Period=nxt, Year=nxt_year) == "15"
+    ctx.ok(E, "DaysVar_Set_Batch", "each item's period answers its days (replaced, not added)")
     ctx.e("DaysVarWorked_SetCurrent", EmployeeId=emp, Days=14, PlusMinusDaysForWageComp=2)
     worked = ctx.e("DaysVarWorked_GetCurrent", EmployeeId=emp)
     assert (worked["Days"], worked["PlusMinusDaysForWageComp"]) == ("14", "2"), worked

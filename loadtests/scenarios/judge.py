@@ -10,9 +10,8 @@ from lxml import etree
 from nmbrs_client import raw
 from nmbrs_client.errors import code_of
 
-# The header the mock would send with the milliseconds its throttle held a call back (not sent yet:
-# without it the delays come from the journal at the end of the run, see throttle_report).
-DELAY_HEADER = "X-Nmbrs-Mock-Delayed-Ms"
+from mock_server.http_headers import DELAY_HEADER  # the milliseconds the mock's throttle held a call back
+
 # A Fault element anywhere in the answer: character data is escaped, so `<Fault` can only be a tag.
 FAULT = re.compile(rb"<(?:[\w.-]+:)?Fault[\s/>]")
 ACTION = re.compile(r'(?:^"?|action=")https://api\.nmbrs\.nl/soap/v3/(\w+)/(\w+)"?')

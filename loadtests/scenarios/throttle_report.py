@@ -5,9 +5,10 @@ that apart from the server's own latency. At the end of a run the master (or the
 reads the journal of every environment of the run (`GET /__admin/requests`, `delayed_ms` per call)
 and fires one `THROTTLE` request per delayed call, named by operation, with the delay as its
 response time. They show as their own rows in Locust's table, CSV and HTML report (request type
-THROTTLE), and a summary line is logged. The SOAP rows still hold the whole wait of a delayed call
-(the journal comes after the fact); a response header with the delay would let each call be
-reported net of it (`soap.DELAY_HEADER`; when the mock sends it, the rows come from it instead).
+THROTTLE), and a summary line is logged. The mock also sends the delay with each delayed answer
+(`X-Nmbrs-Mock-Delayed-Ms`): then the SOAP rows are reported net of it and the THROTTLE rows come from
+the header as the calls happen, and this report only logs the summary (it is what remains for a mock
+that sends no such header).
 
 The journal keeps the newest `--journal-max-entries` calls (10,000 by default): for long runs,
 start the mock with a larger cap and `--journal-body-bytes 0`; the summary says how many calls the

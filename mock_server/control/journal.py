@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
-from mock_server.control.redact import ENTRY_OVERHEAD, body_text
+from mock_server.control.redact import ENTRY_OVERHEAD, MASK_MARGIN, body_text
 
 DEFAULT_MAX_ENTRIES = 10_000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -60,6 +60,26 @@ class JournalEntry:
     request_truncated: bool = False
     response_truncated: bool = False
     size: int = field(default=0, compare=False)  # bytes this entry counts against `max_bytes`
+    # The bodies as sent and the cap, until the entry is first read: most entries are never read, so
+    # decoding, masking and cutting wait for a reader (`settle`). Never shown.
+    sent_bodies: tuple[bytes, bytes, int] | None = field(default=None, repr=False, compare=False)
+
+    def settle(self) -> JournalEntry:
+        """Turn the bodies as sent into capped text with the tokens masked (once, on first read)."""
+        sent = self.sent_bodies
+        if sent is not None:
+            request, response, cap = sent
+            self.request_body, self.request_truncated = body_text(request, cap)
+            self.response_body, self.response_truncated = body_text(response, cap, mask=False)
+            self.sent_bodies = None
+        return self
+
+    def body_size(self) -> int:
+        """Characters of body text this entry keeps (an estimate before it is settled)."""
+        if self.sent_bodies is not None:
+            request, response, cap = self.sent_bodies
+            return min(len(request), cap) + min(len(response), cap)
+        return len(self.request_body or "") + len(self.response_body or "")
 
     @property
     def qualified(self) -> str:
@@ -73,7 +93,8 @@ class JournalEntry:
         return data
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(self.settle())
+        data.pop("sent_bodies")
         moment = datetime.fromtimestamp(self.at, UTC).isoformat(timespec="milliseconds")
         return {"id": data.pop("id"), "time": moment, **data}
 
@@ -141,20 +162,14 @@ class Journal:
         return len(self._entries)
 
     def bodies(self, request: bytes, response: bytes) -> dict[str, Any]:
-        """The body fields of an entry: capped, masked text."""
-        request_text, request_cut = body_text(request, self.settings.body_bytes)
-        response_text, response_cut = body_text(response, self.settings.body_bytes, mask=False)
-        return {
-            "request_body": request_text,
-            "response_body": response_text,
-            "request_truncated": request_cut,
-            "response_truncated": response_cut,
-        }
+        """The body fields of a new entry: kept as sent, made capped and masked text when first read."""
+        cap = self.settings.body_bytes
+        return {"sent_bodies": (request[: cap + MASK_MARGIN], response[: cap + MASK_MARGIN], cap)}
 
     def record(self, entry: JournalEntry, args_size: int = 0) -> JournalEntry | None:
         if not self.settings.enabled:
             return None
-        size = ENTRY_OVERHEAD + args_size + len(entry.request_body or "") + len(entry.response_body or "")
+        size = ENTRY_OVERHEAD + args_size + entry.body_size()
         with self._lock:
             entry.id, entry.size = next(self._ids), size
             self._entries.append(entry)
@@ -168,18 +183,21 @@ class Journal:
     def entries(self, environment: str | None = None) -> list[JournalEntry]:
         """Oldest first."""
         with self._lock:
-            return [e for e in self._entries if environment is None or e.environment == environment]
+            found = [e for e in self._entries if environment is None or e.environment == environment]
+        return [e.settle() for e in found]
 
     def query(self, query: JournalQuery) -> tuple[list[JournalEntry], int]:
         """Matching entries newest first (at most `limit`), and how many matched in all."""
         with self._lock:
             snapshot = list(self._entries)
         found = [e for e in reversed(snapshot) if query.matches(e)]
-        return (found if query.limit is None else found[: query.limit]), len(found)
+        shown = found if query.limit is None else found[: query.limit]
+        return [e.settle() for e in shown], len(found)
 
     def get(self, entry_id: int) -> JournalEntry | None:
         with self._lock:
-            return next((e for e in self._entries if e.id == entry_id), None)
+            found = next((e for e in self._entries if e.id == entry_id), None)
+        return None if found is None else found.settle()
 
     def clear(self, environment: str | None = None) -> None:
         with self._lock:

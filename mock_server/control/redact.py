@@ -20,7 +20,7 @@ _TOKEN = re.compile(
 _OPEN_TOKEN = re.compile(
     r"(<(?:[\w.-]+:)?Token\b[^>]*(?<!/)>)(?:(?!</(?:[\w.-]+:)?Token\s*>).)*$", re.IGNORECASE | re.DOTALL
 )
-_MASK_MARGIN = 4096
+MASK_MARGIN = 4096  # bytes read past the cap, so a token the cut would open is still masked
 
 
 def jsonable(value: Any) -> tuple[Any, int]:
@@ -66,7 +66,7 @@ def body_text(body: bytes, cap: int, mask: bool = True) -> tuple[str | None, boo
     Tokens are masked before the cut, and a token the cut opens is masked too."""
     if cap <= 0:
         return None, bool(body)
-    head = body[: cap + _MASK_MARGIN].decode("utf-8", errors="replace")
+    head = body[: cap + MASK_MARGIN].decode("utf-8", errors="replace")
     if mask:
         head = mask_tokens(head)
     truncated = len(body) > cap or len(head) > cap

@@ -29,7 +29,7 @@ from mock_server.storage.sqlite_store import SqliteStore
 Seeder = Callable[["Tenant"], None]
 # Part of every environment's fingerprint: a state file seeded by another mock version (or another
 # storage format) is seeded anew instead of being read with different expectations.
-STORE_FORMAT = f"nmbrs-mock {__version__}/store 2"  # 2: payroll ledger, previous year, leave
+STORE_FORMAT = f"nmbrs-mock {__version__}/store 3"  # 2: payroll ledger, previous year, leave; 3: undo log
 # Company and employee ids are unique in a mock instance, as in Nmbrs: every environment seeded gets its
 # own block of ids, in the order environments are first seeded (the demo, seeded first, keeps 10000 and
 # 100000). (first id of block 0, ids per block); the registry of blocks is kept under ID_REGISTRY, which

@@ -32,6 +32,7 @@ from mock_server.domain.model import Company
 from mock_server.domain.periods import Period, midnight
 from mock_server.domain.records import StoredRecord
 from mock_server.domain.tax_periods import DeclarationPeriod, declaration_period_of_run, payment_reference
+from mock_server.storage.codec import dumps, encoded, loads
 
 FAMILY = "WageTax"
 SUMS = "WageTaxSums"
@@ -42,12 +43,18 @@ SumsCache = dict[int, tuple[StoredRecord, dict[int, dict[str, Any]]]]  # declara
 class ReplayCache:
     """What replaying a company's runs (seeding) keeps in memory from one run to the next: the
     declarations' sums (written once, by `write_sums`), the company's declarations and each
-    employee's payable amount per declaration. Nothing else writes them while a replay runs."""
+    employee's payable amount per declaration. Nothing else writes them while a replay runs.
+
+    Only the declaration the latest run went to (`open`) holds its sums as numbers; the others are
+    `sealed`: kept as their record's JSON text (a fraction of the memory), and opened again if a
+    later run is declared in them."""
 
     sums: SumsCache = field(default_factory=dict)
     declarations: list[StoredRecord] | None = None  # the company's WageTax records, oldest first
     payable: dict[int, dict[int, int]] = field(default_factory=dict)  # declaration id -> employee -> payable
     runs: dict[int, int] | None = None  # year -> runs of the company in it
+    sealed: dict[int, str] = field(default_factory=dict)  # declaration id -> its sums record's JSON text
+    open: int | None = None
 
 
 def declare(
@@ -73,8 +80,10 @@ def declare(
         sums_record = tenant.add_record(SUMS, "company", company.id, declaration.period,
                                         {"WageTaxId": declaration.id}, True, at)  # fmt: skip
         known: dict[int, dict[str, Any]] = {}
-    elif cache is not None and declaration.id in cache:
-        sums_record, known = cache[declaration.id]
+    elif replay is not None and declaration.id in replay.sums:
+        sums_record, known = replay.sums[declaration.id]
+        if declaration.id in replay.sealed:
+            known = _unseal(replay, declaration.id)
     else:
         sums_record = declared_sums_record(tenant, declaration)
         known = sums_from_record(sums_record.data)
@@ -82,6 +91,8 @@ def declare(
             sums_record = tenant.add_record(
                 SUMS, "company", company.id, declaration.period, sums_record.data, True, at
             )
+    if replay is not None:
+        _seal_open(replay, declaration.id)
     added = exact_sums(slips)
     payables = replay.payable.setdefault(declaration.id, {}) if replay is not None else None
     total = (declaration.data.get("TotalGeneral") or 0) - sum(
@@ -103,11 +114,35 @@ def declare(
     return declaration
 
 
-def write_sums(cache: SumsCache, tenant: Tenant) -> None:
-    """Store the per-employee sums kept in `cache`."""
+def write_sums(cache: SumsCache, tenant: Tenant, sealed: dict[int, str] | None = None) -> None:
+    """Store the per-employee sums kept in `cache` (or, for the `sealed` ones, their JSON text)."""
     for declaration_id, (record, sums) in cache.items():
-        record.data = {"WageTaxId": declaration_id, "Declared": sums_to_record(sums)}
+        text = sealed.get(declaration_id) if sealed else None
+        # a sealed record is written as its text, and never read back from this object
+        record.data = _sums_data(declaration_id, sums) if text is None else encoded({}, text)
         tenant.put_record(record)
+
+
+def _sums_data(declaration_id: int, sums: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    return {"WageTaxId": declaration_id, "Declared": sums_to_record(sums)}
+
+
+def _seal_open(replay: ReplayCache, current: int) -> None:
+    """Seal the declaration the previous run went to, unless it is `current`; `current` is open."""
+    if replay.open is not None and replay.open != current and replay.open in replay.sums:
+        record, sums = replay.sums[replay.open]
+        replay.sealed[replay.open] = dumps(_sums_data(replay.open, sums))
+        replay.sums[replay.open] = (record, {})
+        replay.payable.pop(replay.open, None)
+    replay.open = current
+
+
+def _unseal(replay: ReplayCache, declaration_id: int) -> dict[int, dict[str, Any]]:
+    """A sealed declaration's sums as numbers again (with each employee's payable amount)."""
+    sums = sums_from_record(loads(replay.sealed.pop(declaration_id)))
+    replay.sums[declaration_id] = (replay.sums[declaration_id][0], sums)
+    replay.payable[declaration_id] = {employee: payable(values) for employee, values in sums.items()}
+    return sums
 
 
 def declared_sums_record(tenant: Tenant, declaration: StoredRecord) -> StoredRecord:

@@ -29,7 +29,7 @@ def replay_history(tenant: Tenant, company: Company, unsent_declarations: int) -
     while company.current < target:
         at = midnight(payment_date(company.type, company.current))
         process_run(tenant, company, at, calculator, replay)
-    write_sums(replay.sums, tenant)
+    write_sums(replay.sums, tenant, replay.sealed)
     _send_declarations(tenant, company, unsent_declarations)
 
 

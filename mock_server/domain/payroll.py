@@ -12,7 +12,6 @@ The amounts are illustrative, not Dutch tax law (INFERRED, documented): wage tax
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,7 @@ from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, PeriodType, iso_weeks_in_year, next_period
 from mock_server.domain.records import StoredRecord, of_year, valid_at
 from mock_server.domain.tax_periods import payment_date
-from mock_server.storage.sqlite_store import dumps, encoded
+from mock_server.storage.codec import dumps, encoded
 
 WAGE_TAX_CODE = 9000
 UNPAID = 10**9  # a period key after every real one
@@ -98,7 +97,7 @@ class PayrollCalculator:
                 if lines is None:
                     continue
                 pay = self._remember(key, _figures(employee, 0, period, paid, lines))
-            out.append(replace(pay, run_id=run_id, year=period.year, period=period.number, payment_date=paid))
+            out.append(pay.for_run(run_id, period.year, period.number, paid))
         return out
 
     def payslip_data(self, slip: SlipFigures) -> dict[str, Any]:
@@ -141,8 +140,10 @@ class PayrollCalculator:
     def _components(self, family: str, employee_id: int, key: int) -> list[StoredRecord]:
         """The variable records of `family` (HourComponent, WageComponent) in period `key`, then the
         fixed ones holding in it."""
-        var = [r for r in self.data[family + "Var"].get(employee_id, []) if r.start == key]
-        return var + valid_at(self.data[family + "Fixed"].get(employee_id, []), key)
+        variable = self.data[family + "Var"].get(employee_id)
+        fixed = self.data[family + "Fixed"].get(employee_id)
+        var = [r for r in variable if r.start == key] if variable else []
+        return var + valid_at(fixed, key) if fixed else var
 
     def lines(self, employee: Employee, period: Period) -> list[SlipLine] | None:
         """The pay lines, wage tax included; None without a contract or salary in the period (unpaid)."""

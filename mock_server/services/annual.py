@@ -9,6 +9,7 @@ from decimal import Decimal
 from mock_server.documents.report import Section, euro_cell, report_pdf
 from mock_server.domain.figures import ZERO, SlipFigures
 from mock_server.domain.leave import TYPE_NAMES
+from mock_server.domain.periods import validate
 from mock_server.services.annual_data import HOLIDAY_ALLOWANCE, YearLedger, year_ledger
 from mock_server.services.call import Call, handles
 from mock_server.services.payroll import SERVICE, company_arg, year_arg
@@ -278,7 +279,10 @@ for _suffix, (_title, _build) in DOCUMENTS.items():
 
 @handles(SERVICE, "HrDocuments_EmployerCostPerHour_Year")
 def employer_cost_per_hour(call: Call) -> bytes:
-    """Returns the employer cost of the year up to the run per employee as PDF."""
+    """Returns the employer cost of the year up to the run per employee as PDF (the period named must be
+    one of the company's type: 2006 otherwise, as every read that names a period)."""
+    company = company_arg(call)
+    validate(company.type, year_arg(call) or company.current_year, call.args.get("Period") or 0)
 
     def build(ledger: YearLedger) -> list[Section]:
         rows = [

@@ -19,6 +19,7 @@ from mock_server.domain.errors import InvalidSetOfValues
 from mock_server.domain.records import StoredRecord, latest_at
 from mock_server.services.call import Call, handles
 from mock_server.services.conventions_write import apply_record
+from mock_server.services.scope import resolve_owner, target_period
 from mock_server.services.shape import shape_of
 
 SERVICE = "EmployeeService"
@@ -33,6 +34,13 @@ def _debtor_item(call: Call, family: str, matches: dict[str, Any]) -> StoredReco
         if all(str(values.get(k)).lower() == str(v).lower() for k, v in matches.items()):
             return record
     raise InvalidSetOfValues(context=f"no {family} {matches} for debtor {debtor}")
+
+
+def _check_period(call: Call) -> None:
+    """The employee (2003) and the period named (2006) are checked before the item named (2030), as every
+    other write checks them."""
+    company = resolve_owner(call, "employee", call.args.get("EmployeeId") or 0)
+    target_period(call, shape_of(call.service, call.name), company, call.args)
 
 
 def _assign(call: Call, data: dict[str, Any]) -> None:
@@ -51,6 +59,7 @@ def department(call: Call) -> None:
 @handles(SERVICE, "Function_Update", "Function_UpdateCurrent")
 def function(call: Call) -> None:
     """The employee has the debtor's function named by id from the period on (the current by default)."""
+    _check_period(call)
     item = _debtor_item(call, "Function", {"Id": call.args.get("FunctionId") or 0})
     described = {"Id": item.id, "Code": item.data.get("Code"), "Description": item.data.get("Description")}
     _assign(call, {"Code": described["Code"], "Description": described["Description"], "Function": described})
@@ -59,6 +68,7 @@ def function(call: Call) -> None:
 @handles(SERVICE, "LabourAgreements_Update", "LabourAgreements_UpdateCurrent")
 def labour_agreement(call: Call) -> None:
     """The employee follows the debtor's labour-agreement settings group named by guid from the period on."""
+    _check_period(call)
     guid = call.args.get("labourAgreementSettingsGroupGuid") or ""
     item = _debtor_item(call, "LabourAgreementSettings", {"Guid": guid})
     data = item.data

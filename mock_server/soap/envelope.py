@@ -88,8 +88,7 @@ def parse_request(
     envelope = _parse_xml(data)
     version = _envelope_version(envelope)
     env_ns = SOAP11_ENV if version == "1.1" else SOAP12_ENV
-    header_node = envelope.find(f"{{{env_ns}}}Header")
-    body_node = envelope.find(f"{{{env_ns}}}Body")
+    header_node, body_node = _header_and_body(envelope, env_ns)
     children = [] if body_node is None else [c for c in body_node if isinstance(c.tag, str)]
     body = children[0] if children else None
     action = soap_action if version == "1.1" else _content_type_action(content_type)
@@ -105,6 +104,21 @@ def parse_request(
         raise
     header = tuple(header_node) if header_node is not None else ()
     return SoapRequest(version=version, operation=operation, header=header, body=body)
+
+
+def _header_and_body(
+    envelope: etree._Element, env_ns: str
+) -> tuple[etree._Element | None, etree._Element | None]:
+    """The envelope's first soap:Header and first soap:Body (what `find` gives), in one pass."""
+    header_tag, body_tag = f"{{{env_ns}}}Header", f"{{{env_ns}}}Body"
+    header = body = None
+    for child in envelope:
+        if child.tag == body_tag:
+            if body is None:
+                body = child
+        elif child.tag == header_tag and header is None:
+            header = child
+    return header, body
 
 
 def _parse_xml(data: bytes) -> etree._Element:
@@ -131,9 +145,15 @@ def _parse_xml(data: bytes) -> etree._Element:
     return root
 
 
+_ENVELOPE_TAGS = {f"{{{SOAP11_ENV}}}Envelope": "1.1", f"{{{SOAP12_ENV}}}Envelope": "1.2"}
+
+
 def _envelope_version(envelope: etree._Element) -> str:
     """The SOAP version of the envelope's namespace; another namespace is a VersionMismatch (ASMX
     reads the root's namespace first); a SOAP namespace on another root element a read fault."""
+    known = _ENVELOPE_TAGS.get(envelope.tag)
+    if known is not None:
+        return known
     qname = etree.QName(envelope)
     versions = {SOAP11_ENV: "1.1", SOAP12_ENV: "1.2"}
     if qname.namespace not in versions:
@@ -162,7 +182,7 @@ def _clean_action(action: str | None) -> str | None:
     action = action.strip()
     if len(action) >= 2 and action[0] == action[-1] == '"':
         action = action[1:-1]
-    return unquote(action) or None
+    return (unquote(action) if "%" in action else action) or None
 
 
 def _route(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import gevent
@@ -41,6 +41,7 @@ class SoapResponse:
     content_type: str
     body: bytes
     reset: bool = False  # close the connection with a TCP reset instead of answering
+    delayed_ms: float = 0.0  # how long the throttle held the call back (sent as DELAY_HEADER)
 
     @classmethod
     def fault(cls, version: str, fault: SoapFault) -> SoapResponse:
@@ -107,6 +108,8 @@ class Pipeline:
             outcome.fault = f"9999: internal error {type(error).__name__}: {error}"
             outcome.fault_code = 9999
             response = SoapResponse.fault(outcome.version, internal_fault())
+        if outcome.delayed:
+            response = replace(response, delayed_ms=round(outcome.delayed * 1000, 3))
         if self.journal.enabled or self.listeners:
             self._journal(service, outcome, body, response, started)
         return response

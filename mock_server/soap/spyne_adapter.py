@@ -22,6 +22,7 @@ from spyne.server import ServerBase
 
 from mock_server.contract import module_name
 from mock_server.contract.model import Element, ServiceContract
+from mock_server.soap.decoded_bodies import DecodedBodies, DecodedBody
 from mock_server.soap.envelope import SoapRequest
 from mock_server.soap.request_values import RequestValues, read_fault
 from mock_server.soap.xml_position import element_position
@@ -31,12 +32,23 @@ logging.getLogger("spyne").setLevel(logging.CRITICAL)  # expected faults are not
 
 @dataclass
 class DecodedCall:
-    """A request decoded into plain values: `args` by element name, `header` fields or None."""
+    """A request decoded into plain values: `args` by element name, `header` fields or None; `body`
+    is Spyne's decoding, and `spyne_context` its context when this call was decoded anew."""
 
     operation: str
     args: dict[str, Any]
     header: dict[str, Any] | None
+    body: DecodedBody = field(repr=False)
     spyne_context: Any = field(repr=False, default=None)
+
+
+class _CallContext:
+    """The context a generated operation gets when its body was decoded before: `invoke` reads `udc`."""
+
+    __slots__ = ("udc",)
+
+    def __init__(self) -> None:
+        self.udc: Any = None
 
 
 @dataclass
@@ -111,16 +123,32 @@ class SpyneService:
         self.methods = self.app.interface.service_method_map
         self.values = RequestValues(contract)
         self._headers: dict[tuple[Any, ...], dict[str, Any]] = {}  # see `_remember_header`
+        self.bodies = DecodedBodies()
 
     def decode(self, request: SoapRequest, document: bytes) -> DecodedCall:
         """Decode the routed body; `document` is the request as sent (for the positions in faults)."""
+        descriptor = self.methods[f"{{{self.contract.namespace}}}{request.operation}"][0]
+        header_key = (descriptor.in_header, _header_key(request.header))
+        known = self._headers.get(header_key)
+        body_key = self.bodies.key(request.operation, request.body)
+        body = None if body_key is None else self.bodies.get(body_key)
+        if body is not None and known is not None:
+            header = None if known is _NO_HEADER else dict(known)
+            return DecodedCall(request.operation, body.arguments(), header, body)
+        decoded = self._decode(request, document, header_key, known)
+        if body_key is not None:
+            self.bodies.remember(body_key, decoded.body)
+        return decoded
+
+    def _decode(
+        self, request: SoapRequest, document: bytes, header_key: tuple[Any, ...], known: Any
+    ) -> DecodedCall:
+        """Decode through Spyne, after the .NET value checks (which place a fault in the document)."""
         self.values.check(request.operation, request.body, document)
         ctx = MethodContext(self.server, MethodContext.SERVER)
         ctx.method_request_string = f"{{{self.contract.namespace}}}{request.operation}"
         ctx.descriptor = self.methods[ctx.method_request_string][0]
         ctx.in_body_doc = request.body
-        header_key = (ctx.descriptor.in_header, _header_key(request.header))
-        known = self._headers.get(header_key)
         ctx.in_header_doc = None if known is not None else list(request.header) or None
         try:
             self.app.in_protocol.deserialize(ctx, message=Soap11.REQUEST)
@@ -132,7 +160,8 @@ class SpyneService:
         if known is None:
             known = self._remember_header(header_key, ctx.in_header)
         header = None if known is _NO_HEADER else dict(known)
-        return DecodedCall(request.operation, args, header, ctx)
+        body = DecodedBody(ctx.function, ctx.in_object, args)
+        return DecodedCall(request.operation, body.arguments(), header, body, ctx)
 
     def _remember_header(self, key: tuple[Any, ...], decoded: Any) -> dict[str, Any]:
         """The header fields Spyne decoded, remembered for the next call with the same header: a client
@@ -151,12 +180,13 @@ class SpyneService:
 
         The operation is called as Spyne's `call_wrapper` calls it (every operation is wrapped, with
         the context first), without `process_request`'s events: nothing listens to them here."""
-        ctx = decoded.spyne_context
+        ctx = decoded.spyne_context or _CallContext()
         ctx.udc = invocation = _Invocation(run, decoded.args)
         try:
-            ctx.function(ctx, *ctx.in_object)
+            decoded.body.function(ctx, *decoded.body.in_object)
         finally:
-            _untie(ctx)
+            if decoded.spyne_context is not None:
+                _untie(ctx)
         if invocation.error is not None:
             raise invocation.error
         return invocation.result

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from mock_server.contract import SERVICES, load_contract, wsdl_bytes
 from mock_server.contract.wsdl_writer import PLACEHOLDER_ADDRESS
+from mock_server.http_headers import DELAY_HEADER
 from mock_server.soap import help_pages
 from mock_server.soap.envelope import version_from_content_type
 from mock_server.soap.faults import SoapFault, internal_fault, unsupported_media_type
@@ -111,6 +112,8 @@ def reset_connection(environ: dict[str, Any]) -> None:
 
 def _send(start_response: StartResponse, response: SoapResponse, close: bool = False) -> Iterable[bytes]:
     extra = [("Connection", "close")] if close else []
+    if response.delayed_ms:
+        extra.append((DELAY_HEADER, f"{response.delayed_ms:g}"))
     return _reply(start_response, response.status, response.content_type, response.body, extra)
 
 

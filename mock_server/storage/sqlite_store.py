@@ -1,28 +1,26 @@
 """Embedded storage: one SQLite database (in memory by default, a file with `--state PATH`).
 
-Everything is keyed by environment, so resetting one tenant is a few indexed DELETEs. Every SOAP call
+Everything is keyed by environment; resetting one tenant undoes what changed since it was seeded
+(`undo`: no second copy of its rows is kept). Every SOAP call
 runs in one transaction (`transaction()`): a call that raises leaves nothing behind. File databases
 use WAL with synchronous=FULL, so an acknowledged write survives a crash or `kill -9`.
 
-Rows hold Nmbrs vocabulary as JSON; Decimal, datetime, date and bytes are tagged so they come back
-with their type (and decimals with their scale).
+Rows hold Nmbrs vocabulary as JSON (`codec`).
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from mock_server.domain.records import StoredRecord
+from mock_server.storage import undo
+from mock_server.storage.codec import dumps, loads
 from mock_server.storage.transaction_lock import TransactionLock
 
 SCHEMA = """
@@ -38,80 +36,10 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_owner ON records (env, family, owner_kind, owner, start);
 CREATE TABLE IF NOT EXISTS counters (env TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
     PRIMARY KEY (env, name));
-CREATE TABLE IF NOT EXISTS snapshot_entities AS SELECT * FROM entities WHERE 0;
-CREATE TABLE IF NOT EXISTS snapshot_records AS SELECT * FROM records WHERE 0;
-CREATE TABLE IF NOT EXISTS snapshot_counters AS SELECT * FROM counters WHERE 0;
-CREATE INDEX IF NOT EXISTS snapshot_records_env ON snapshot_records (env);
 """
 DATA_TABLES = ("entities", "records", "counters")
 _MAX_PARAMETERS = 900  # well under SQLite's limit on bound parameters
 _BULK_ROWS = 5000  # records held back at most in `bulk` (memory stays flat)
-
-
-_TAGGERS: dict[type, Any] = {  # by exact type: the common case, one dict lookup
-    Decimal: lambda value: {"$d": format(value, "f")},
-    datetime: lambda value: {"$t": value.isoformat()},
-    date: lambda value: {"$D": value.isoformat()},
-}
-
-
-def _default(value: Any) -> Any:
-    tagger = _TAGGERS.get(type(value))
-    if tagger is not None:
-        return tagger(value)
-    if isinstance(value, Decimal):
-        return {"$d": format(value, "f")}
-    if isinstance(value, datetime):
-        return {"$t": value.isoformat()}
-    if isinstance(value, date):
-        return {"$D": value.isoformat()}
-    if isinstance(value, bytes | bytearray):
-        return {"$b": base64.b64encode(value).decode()}
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-_DECODERS: dict[str, Callable[[Any], Any]] = {
-    "$d": Decimal,
-    "$t": datetime.fromisoformat,
-    "$D": date.fromisoformat,
-    "$b": base64.b64decode,
-}
-
-
-def _hook(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        key, value = next(iter(obj.items()))
-        decoder = _DECODERS.get(key)
-        if decoder is not None:
-            return decoder(value)
-    return obj
-
-
-_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
-_DECODER = json.JSONDecoder(object_hook=_hook)
-
-
-class Encoded(dict[str, Any]):
-    """A record's data with its JSON text made already (`encoded`): stored as that text."""
-
-    text: str = ""
-
-
-def encoded(data: dict[str, Any], text: str) -> Encoded:
-    """`data`, stored as `text` (which must be `dumps(data)`: seeding makes many payslips alike)."""
-    value = Encoded(data)
-    value.text = text
-    return value
-
-
-def dumps(value: Any) -> str:
-    if type(value) is Encoded:
-        return value.text
-    return _ENCODER.encode(value)
-
-
-def loads(text: str) -> Any:
-    return _DECODER.decode(text)
 
 
 @lru_cache(maxsize=4096)
@@ -141,13 +69,13 @@ class SqliteStore:
         if path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA + undo.UNDO_SCHEMA)
+        self._seeded: dict[str, bool] = {}  # whether writes to an environment go to its undo log
         self._depth = 0
         self._bulk: _Bulk | None = None  # writes held back while seeding (see `bulk`)
-        self._columns = {  # each data table's columns but `env`, for copies between table and snapshot
-            name: [row[1] for row in self.db.execute(f"PRAGMA table_info({name})") if row[1] != "env"]
+        self._columns = {  # each data table's columns but `env`, for exports and imports
+            table: [row[1] for row in self.db.execute(f"PRAGMA table_info({table})") if row[1] != "env"]
             for table in DATA_TABLES
-            for name in (table, f"snapshot_{table}")
         }
 
     @contextmanager
@@ -177,6 +105,7 @@ class SqliteStore:
             except BaseException:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
+                self._seeded.clear()  # what was rolled back may have changed it
                 raise
             finally:
                 watch.stop()
@@ -202,6 +131,8 @@ class SqliteStore:
         if bulk is None:
             return
         if bulk.records:
+            for env in {row[0] for row in bulk.records}:
+                self._log("records", env, [(row[4],) for row in bulk.records if row[0] == env])
             self.db.executemany(
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", bulk.records
             )
@@ -226,38 +157,41 @@ class SqliteStore:
     def drop_environment(self, name: str) -> None:
         for table in DATA_TABLES:  # table names are ours, never input
             self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
-            self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
+        undo.forget(self.db, name)
         self.db.execute("DELETE FROM environments WHERE name = ?", (name,))
-
-    def _copy(self, table: str, source_table: str, source_env: str, target_env: str) -> None:
-        """Copy an environment's rows between a table and its snapshot, renaming the environment; the
-        columns are named, so both tables must simply share them."""
-        columns = ", ".join(self._columns[table])
-        self.db.execute(
-            f"INSERT INTO {table} (env, {columns}) SELECT ?, {columns} FROM {source_table} WHERE env = ?",
-            (target_env, source_env),
-        )
+        self._seeded[name] = False
 
     def snapshot(self, name: str) -> None:
-        """Remember an environment's rows as they are now (after seeding), for `restore`."""
-        for table in DATA_TABLES:
-            self.db.execute(f"DELETE FROM snapshot_{table} WHERE env = ?", (name,))
-            self._copy(f"snapshot_{table}", table, name, name)
+        """Remember an environment's rows as they are now (after seeding), for `restore`: from now on
+        what writes change is kept in its undo log (`undo`), so this costs nothing however large."""
+        self._flush()
+        undo.mark_seeded(self.db, name)
+        self._seeded[name] = True
 
     def copy_environment(self, source: str, target: str) -> None:
         """Give `target` the rows `source` was seeded with (its snapshot), as data and as snapshot."""
-        for table in DATA_TABLES:
-            self._copy(table, f"snapshot_{table}", source, target)
-            self._copy(f"snapshot_{table}", f"snapshot_{table}", source, target)
+        undo.copy_seeded(self.db, source, target)
+        self._seeded[target] = True
 
     def restore(self, name: str) -> bool:
         """Put an environment's rows back as snapshotted; False when there is no snapshot."""
-        if not self._rows("SELECT 1 FROM snapshot_counters WHERE env = ? LIMIT 1", (name,)):
+        if not self._is_seeded(name):
             return False
-        for table in DATA_TABLES:
-            self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
-            self._copy(table, f"snapshot_{table}", name, name)
+        self._flush()
+        undo.restore(self.db, name)
         return True
+
+    def _is_seeded(self, env: str) -> bool:
+        """Whether the environment has a snapshot (so writes to it are kept in its undo log)."""
+        seeded = self._seeded.get(env)
+        if seeded is None:
+            seeded = self._seeded[env] = undo.is_seeded(self.db, env)
+        return seeded
+
+    def _log(self, table: str, env: str, keys: list[tuple[Any, ...]]) -> None:
+        """Before writing the rows of `keys` (each without env): keep them in the undo log if needed."""
+        if keys and self._is_seeded(env):
+            undo.save(self.db, table, [(env, *key) for key in keys])
 
     def export_rows(self, name: str) -> dict[str, list[list[Any]]]:
         """An environment's current rows per data table (columns as in `_columns`, without `env`)."""
@@ -275,9 +209,15 @@ class SqliteStore:
 
     def import_rows(self, name: str, tables: dict[str, list[list[Any]]]) -> None:
         """Replace an environment's current rows with exported ones (inside a transaction)."""
+        if self._is_seeded(name):
+            for table in undo.LOGGED:
+                undo.save_environment(self.db, table, name)
         for table in DATA_TABLES:
             columns = self._columns[table]
             self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
+            if table in undo.LOGGED:  # the new rows: absent at seeding, unless saved just now
+                at = [columns.index(key) for key in undo.LOGGED[table][0]]
+                self._log(table, name, [tuple(row[i] for i in at) for row in tables.get(table, [])])
             marks = ", ".join("?" * (len(columns) + 1))
             self.db.executemany(
                 f"INSERT INTO {table} (env, {', '.join(columns)}) VALUES ({marks})",
@@ -330,6 +270,7 @@ class SqliteStore:
     def put_entity(
         self, env: str, kind: str, entity_id: int, parent: int | None, data: dict[str, Any]
     ) -> None:
+        self._log("entities", env, [(kind, entity_id)])
         self.db.execute(
             "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?)",
             (env, kind, entity_id, parent, dumps(data)),
@@ -365,6 +306,7 @@ class SqliteStore:
         return int(rows[0][0])
 
     def delete_entity(self, env: str, kind: str, entity_id: int) -> None:
+        self._log("entities", env, [(kind, entity_id)])
         self.db.execute("DELETE FROM entities WHERE env = ? AND kind = ? AND id = ?", (env, kind, entity_id))
 
     # -- period-based records ------------------------------------------------------------------
@@ -381,6 +323,7 @@ class SqliteStore:
             if len(self._bulk.records) >= _BULK_ROWS:
                 self._flush()
             return
+        self._log("records", env, [(r.id,) for r in records])
         self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def records(
@@ -396,8 +339,10 @@ class SqliteStore:
         # the owner index, always: with `start` fixed SQLite would rather walk the environment by id
         base = "SELECT family, owner_kind, owner, id, start, until, created, data "
         base += "FROM records INDEXED BY records_owner WHERE env = ? AND family = ? AND owner_kind = ?"
-        if start is not None:
-            base += f" AND start = {int(start)}"
+        fixed: list[Any] = [env, family, owner_kind]
+        if start is not None:  # a parameter, not a literal: one prepared statement for every period
+            base += " AND start = ?"
+            fixed.append(int(start))
         if owners is None:
             chunks: list[list[int] | None] = [None]
         else:
@@ -405,7 +350,7 @@ class SqliteStore:
             chunks = [ordered[i : i + _MAX_PARAMETERS] for i in range(0, len(ordered), _MAX_PARAMETERS)]
         rows: list[tuple[Any, ...]] = []
         for chunk in chunks:
-            sql, params = base, list[Any]([env, family, owner_kind])
+            sql, params = base, list(fixed)
             if chunk is not None:
                 sql += f" AND owner IN ({','.join('?' * len(chunk))})"
                 params += chunk
@@ -414,6 +359,7 @@ class SqliteStore:
 
     def delete_record(self, env: str, record_id: int) -> None:
         self._flush()
+        self._log("records", env, [(record_id,)])
         self.db.execute("DELETE FROM records WHERE env = ? AND id = ?", (env, record_id))
 
 

@@ -47,8 +47,9 @@ def test_refill_after_a_tenth_of_a_second_gives_15() -> None:
 def test_bucket_holds_at_most_one_second() -> None:
     clock = FakeClock()
     throttle = make(clock)
-    clock.now = 60.0
-    assert burst(throttle, 151).count(0.0) == 150
+    assert throttle.admit("env", "u") == 0.0  # the bucket exists: from now on it refills
+    clock.now = 60.0  # a minute idle saves up one second of calls, not sixty
+    assert burst(throttle, 152) == [0.0] * 150 + [0.5, 0.5]
 
 
 def test_rate_and_delay_are_configurable() -> None:

@@ -1,16 +1,21 @@
 """Mutation score of the test suite: apply one realistic bug at a time to a copy, see if a test fails.
 
     python tests/mutation/run_mutants.py                  # every mutant of mutants.toml, full suite each
-    python tests/mutation/run_mutants.py --only 'throttle-*' --min 0.9 --timeout 300
+    python tests/mutation/run_mutants.py --only 'throttle-*' --min 0.9 --mutant-timeout 300
     python tests/mutation/run_mutants.py --selected       # first run only each mutant's `tests`
+    python tests/mutation/run_mutants.py --selected-only --no-baseline --jobs 1   # fast screening
+    python tests/mutation/run_mutants.py --list           # does every `original` still apply? (exit 1 if not)
 
 The repository (tracked and untracked, non-ignored files) is copied to a temporary directory once. For
 each mutant the file is restored, the exact `original` snippet (which must occur exactly once) is
 replaced by `replacement`, and pytest runs on the copy (`-x -q -p no:randomly`, `-n 2` with
 pytest-xdist). A failing run kills the mutant, so does a run past the timeout; a passing run lets it
 survive. A snippet no longer in the file (the code moved on) makes the mutant not applicable: it is
-reported but not counted. With `--selected`, a mutant's own `tests` run first; one that survives them is
-run against the whole suite before it is called a survivor, so the selection can only save time.
+reported but not counted (listed as NOT APPLICABLE at the end). With `--selected`, a mutant's own
+`tests` run first; one that survives them is run against the whole suite before it is called a
+survivor, so the selection can only save time. `--selected-only` runs only those tests: a screening to
+find likely survivors fast, not a score. A run past the timeout or above `--max-rss` GiB (a mutant that
+loops allocating) is stopped with its whole process group and counts as killed.
 
 Before the mutants the unmodified copy must pass: a red baseline makes every mutant look killed.
 Exit status: 0 when killed / (killed + survived) >= --min, 1 below, 2 on a red baseline or bad input.
@@ -24,6 +29,7 @@ import fnmatch
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -51,7 +57,7 @@ class Mutant:
 @dataclass
 class Outcome:
     mutant: Mutant
-    status: str  # killed, survived, not-applicable
+    status: str  # killed, survived, not-applicable, no-tests (a --selected-only screening)
     detail: str = ""
     seconds: float = 0.0
     failed: list[str] = field(default_factory=list)
@@ -143,25 +149,64 @@ def check_imports_come_from(copy: Path) -> None:
 def run_tests(
     copy: Path, tests: tuple[str, ...], jobs: int, timeout: float, failed_out: list[str] | None = None
 ) -> tuple[bool | None, str]:
-    """True: the tests passed; False: one failed; None: timed out. `failed_out` collects every failing
-    test (the run then does not stop at the first)."""
-    try:
-        result = subprocess.run(
-            pytest_command(tests, jobs, stop_early=failed_out is None),
-            cwd=copy,
-            env=environment(copy),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return None, f"timed out after {timeout:.0f} s"
-    lines = (result.stdout + result.stderr).strip().splitlines()
+    """True: the tests passed; False: one failed; None: timed out or grew past --max-rss. `failed_out`
+    collects every failing test (the run then does not stop at the first)."""
+    finished = run_watched(pytest_command(tests, jobs, stop_early=failed_out is None), copy, timeout)
+    if isinstance(finished, str):
+        return None, finished
+    returncode, output = finished
+    lines = output.strip().splitlines()
     failed = [line for line in lines if line.startswith(("FAILED tests", "ERROR tests"))]
     if failed_out is not None:
         failed_out.extend(sorted({line.split()[1] for line in failed if len(line.split()) > 1}))
     summary = (failed[:1] or lines[-1:] or [""])[0]
-    return result.returncode == 0, summary
+    return returncode == 0, summary
+
+
+MAX_RSS = [4 * 2**30]  # bytes all processes of one pytest run may hold (--max-rss)
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def session_rss(session: int) -> int:
+    """Resident bytes of every process in a session (pytest and its xdist workers)."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            if int(stat.rpartition(")")[2].split()[3]) == session:
+                total += int((proc / "statm").read_text().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    return total
+
+
+def run_watched(command: list[str], copy: Path, timeout: float) -> tuple[int, str] | str:
+    """Run `command` in a session of its own; (return code, output), or why it was stopped. A mutant
+    that hangs or loops allocating is stopped with its whole process group (xdist workers too)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=copy,
+            env=environment(copy),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline, stopped = time.monotonic() + timeout, ""
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                stopped = f"timed out after {timeout:.0f} s"
+            elif session_rss(process.pid) > MAX_RSS[0]:
+                stopped = f"stopped above {MAX_RSS[0] / 2**30:.1f} GiB of memory"
+            if stopped:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return stopped
+            time.sleep(1.0)
+        output.seek(0)
+        return process.returncode, output.read()
 
 
 _ORIGINALS: dict[str, str] = {}  # file -> its text in the copy before any mutant touched it
@@ -193,8 +238,12 @@ def judge(copy: Path, mutant: Mutant, args: argparse.Namespace) -> Outcome:
     started = time.monotonic()
     try:
         selections = [mutant.tests, ()] if args.selected and mutant.tests else [()]
+        if args.selected_only:  # screening: a survivor here may still die in the whole suite
+            selections = [mutant.tests] if mutant.tests else []
+        if not selections:
+            return Outcome(mutant, "no-tests", "no `tests` to screen with")
         for tests in selections:
-            passed, summary = run_tests(copy, tests, args.jobs, args.timeout)
+            passed, summary = run_tests(copy, tests, args.jobs, args.mutant_timeout or args.timeout)
             if passed is not True:
                 return Outcome(mutant, "killed", summary, time.monotonic() - started)
         return Outcome(mutant, "survived", "every test passed", time.monotonic() - started)
@@ -219,6 +268,11 @@ def report(outcomes: list[Outcome], minimum: float) -> tuple[float, str]:
     )
     for o in survived:
         lines.append(f"  survived {o.mutant.name}: {o.mutant.description}")
+    for o in outcomes:
+        if o.status == "not-applicable":
+            lines.append(
+                f"  NOT APPLICABLE {o.mutant.name}: {o.mutant.file}: {o.detail}; update its `original`"
+            )
     return ratio, "\n".join(lines)
 
 
@@ -227,9 +281,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--mutants", type=Path, default=DEFAULT_MUTANTS, help="the TOML file of mutants")
     parser.add_argument("--only", action="append", default=[], help="glob of mutant names (repeatable)")
     parser.add_argument("--min", type=float, default=0.90, help="lowest kill ratio that passes (0.90)")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds per pytest run (600)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds for the baseline run (1800)")
+    parser.add_argument(
+        "--mutant-timeout",
+        type=float,
+        default=None,
+        help="seconds per mutant run (default: twice the baseline's time, at least 120 s)",
+    )
+    parser.add_argument(
+        "--max-rss",
+        type=float,
+        default=8.0,
+        help="GiB one pytest run may hold before it counts as killed (8)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="pytest-xdist workers when installed (2)")
     parser.add_argument("--selected", action="store_true", help="run each mutant's own tests first")
+    parser.add_argument(
+        "--selected-only",
+        action="store_true",
+        help="screening: run only each mutant's own tests, never the whole suite (not a score)",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the run of the unmodified copy")
     parser.add_argument(
         "--allow-red-baseline",
@@ -251,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 <= args.min <= 1:
         print(f"--min must be between 0 and 1, not {args.min}", file=sys.stderr)
         return 2
+    MAX_RSS[0] = int(args.max_rss * 2**30)
     mutants = load_mutants(args.mutants)
     if args.only:
         mutants = [m for m in mutants if any(fnmatch.fnmatchcase(m.name, p) for p in args.only)]
@@ -261,20 +333,26 @@ def main(argv: list[str] | None = None) -> int:
         copy = Path(temp) / "repo"
         copy_repository(ROOT, copy)
         if args.list:
+            stale = False
             for mutant in mutants:
                 reason = apply(copy, mutant)
                 restore(copy, mutant)
                 print(f"{mutant.name:<40} {mutant.file:<45} {reason or 'applies'}")
-            return 0
+                stale = stale or reason is not None
+            return 1 if stale else 0
         check_imports_come_from(copy)
         SKIPPED.extend(args.exclude)
         if not args.no_baseline:
+            baseline_started = time.monotonic()
             red: list[str] = []
             passed, summary = run_tests(copy, (), args.jobs, args.timeout, red)
             if passed is not True and args.allow_red_baseline and red:
                 SKIPPED.extend(red)
                 print(f"left out, red on the unmodified copy: {' '.join(red)}", flush=True)
+                baseline_started = time.monotonic()
                 passed, summary = run_tests(copy, (), args.jobs, args.timeout)
+            if passed is True and args.mutant_timeout is None:  # a mutant that hangs is killed by then
+                args.mutant_timeout = max(120.0, 2 * (time.monotonic() - baseline_started))
             if passed is not True:
                 print(
                     f"the unmodified suite does not pass ({summary}); no mutant can be judged",
@@ -291,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     ratio, text = report(outcomes, args.min)
     print(text)
+    if args.selected_only:
+        print("screening (--selected-only): only each mutant's own tests ran; this ratio is not the score")
     if SKIPPED:
         print(f"left out (--exclude, or red on the unmodified copy): {' '.join(SKIPPED)}")
     return 0 if ratio >= args.min else 1

@@ -146,7 +146,8 @@ def test_tokens_are_compared_in_constant_time_through_the_login_index(monkeypatc
         return real(a, b)
 
     monkeypatch.setattr(backend_module.hmac, "compare_digest", spy)
-    assert app.backend.authenticate(USER, SECRET, None).user.username == USER
+    user = app.backend.authenticate(USER, SECRET, None).user
+    assert user is not None and user.username == USER
     assert compared == [(SECRET.encode(), SECRET.encode())]
     compared.clear()
     with pytest.raises(Exception) as refused:

@@ -1,0 +1,75 @@
+"""Spyne decodes each distinct small request body once.
+
+An integrator repeats the same small calls (the same employee's hours, the current period of the same
+company), and Spyne's decoding is most of what such a call costs. Decoding is a pure function of the
+body element as written and the namespaces in scope, so its result is remembered, keyed by exactly
+those: a body that differs in one byte is decoded anew. Only bodies that Spyne decoded without a fault
+are remembered, and every call gets its own copy of the arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+MAX_BODY_BYTES = 2048  # larger bodies (batches) are rarely sent twice: always decoded
+MAX_ENTRIES = 1024  # distinct bodies remembered per service; the least recently used go first
+
+
+@dataclass(frozen=True)
+class DecodedBody:
+    """What Spyne made of a body: the generated operation, its arguments as Spyne objects, and as plain
+    values (copied for each call by `arguments`)."""
+
+    function: Callable[..., Any]
+    in_object: Any
+    args: dict[str, Any]
+
+    def arguments(self) -> dict[str, Any]:
+        copied: dict[str, Any] = _copy(self.args)
+        return copied
+
+
+def _copy(value: Any) -> Any:
+    """A copy of plain decoded values (dicts, lists, immutable scalars), so a handler may change its own."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+BodyKey = tuple[Any, ...]
+
+
+class DecodedBodies:
+    """The decoded bodies of one service, least recently used first."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.max_entries = max_entries
+        self.max_body_bytes = max_body_bytes
+        self._entries: dict[BodyKey, DecodedBody] = {}
+
+    def key(self, operation: str, body: etree._Element) -> BodyKey | None:
+        """The body as written with the namespaces in scope, or None when it is too large to remember."""
+        written = etree.tostring(body)
+        if len(written) > self.max_body_bytes:
+            return None
+        return (operation, written, *body.nsmap.items())
+
+    def get(self, key: BodyKey) -> DecodedBody | None:
+        found = self._entries.pop(key, None)
+        if found is not None:
+            self._entries[key] = found  # now the most recently used
+        return found
+
+    def remember(self, key: BodyKey, decoded: DecodedBody) -> None:
+        if len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = decoded
+
+    def __len__(self) -> int:
+        return len(self._entries)
