@@ -35,7 +35,7 @@ for _path in (ROOT, ROOT / "client"):
 from nmbrs_client import NmbrsCredentials, raw
 
 from loadtests import bench_throttle as throttle
-from loadtests.bench_contract import ServerProcess
+from loadtests.mock_process import ServerProcess
 
 RATE, OTHER_RATE = throttle.LIMIT, 20.0
 

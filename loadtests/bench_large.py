@@ -21,8 +21,8 @@ from typing import Any
 from lxml import etree
 from nmbrs_client import raw
 
-from loadtests.bench_contract import DEMO, BenchError
 from loadtests.bench_lxml import build, plain, same_document
+from loadtests.mock_process import DEMO, BenchError
 
 LARGE_READS = (
     "PersonalInfo_GetAll_AllEmployeesByCompany",

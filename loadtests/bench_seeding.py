@@ -17,8 +17,8 @@ from typing import Any
 import requests
 from nmbrs_client import NmbrsCredentials, raw
 
-from loadtests.bench_contract import HOST, BenchError, ServerProcess
 from loadtests.bench_small import cpu_seconds
+from loadtests.mock_process import HOST, BenchError, ServerProcess
 
 ADMIN_TIMEOUT = 3600.0
 

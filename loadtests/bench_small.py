@@ -19,14 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from loadtests.bench_contract import (
+from loadtests.bench_contract import percentile
+from loadtests.mock_process import (
     FIRST_COMPANY,
     FIRST_EMPLOYEE,
     HOST,
     BenchError,
     ServerProcess,
     SoapCall,
-    percentile,
     post,
     running_server,
 )

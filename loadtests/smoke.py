@@ -25,7 +25,7 @@ for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/smoke.py` from
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from loadtests.bench_contract import BenchError, running_server  # noqa: E402
+from loadtests.mock_process import BenchError, running_server  # noqa: E402
 
 LOCUSTFILE = ROOT / "loadtests" / "locustfile.py"
 CLASSES = ("FlexPayrollSync", "MonthEndHourExport", "PayrollDocumentSync", "ReadHeavyIntegrator",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import sys
@@ -202,6 +203,8 @@ def _serve(args: argparse.Namespace) -> int:
     if args.log or args.verbose:
         app.pipeline.listeners.append(CallLog(verbose=args.verbose))
     host, port = sock.getsockname()[:2]
+    gc.collect()
+    gc.freeze()  # what startup made lives as long as the process: the collector no longer walks it
     server = make_server(app, sock)
     server.start()  # accepting before the banner: a SIGTERM right after it stops the server cleanly
     signal_handler(15, server.stop)

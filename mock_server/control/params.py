@@ -68,4 +68,5 @@ def unique_name(taken: set[str]) -> str:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(18)
+    """A random token that never starts with "-" (a command line would read it as an option)."""
+    return "t" + secrets.token_urlsafe(18)

@@ -7,13 +7,15 @@ Like moto's backends, the SOAP face calls this layer with plain values and gets 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
+from decimal import localcontext
 from typing import Any
 
 from mock_server import __version__
+from mock_server.domain.decimal_context import FIGURES
 from mock_server.domain.errors import (
     InvalidAuthentication,
     UnauthorizedData,
@@ -267,9 +269,11 @@ class Backend:
         """What an environment was seeded from (and by which version); equal ones hold equal seeds."""
         return str(self._stored.get(name, {}).get("fingerprint", ""))
 
-    def transaction(self) -> AbstractContextManager[None]:
-        """All or nothing: what the pipeline wraps every call in."""
-        return self.store.transaction()
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: what the pipeline wraps every call in; figures are computed in `FIGURES`."""
+        with self.store.transaction(), localcontext(FIGURES):
+            yield
 
     def add_user(self, environment: str, user: ApiUser) -> None:
         """Add (or replace, by username) a login of an environment."""

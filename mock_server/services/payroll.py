@@ -195,7 +195,7 @@ def _sepa(call: Call, company: Company, view: RunView, payments: list[Payment], 
         account.get("BIC") or "",
         payments,
         f"{kind}-{company.id}-{view.run.id}",
-        call.tenant.now(),
+        datetime.fromisoformat(view.run.created),  # made with the run: the same file on every read
         _payment_date(call, view),
     )
 

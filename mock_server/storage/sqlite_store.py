@@ -1,9 +1,9 @@
 """Embedded storage: one SQLite database (in memory by default, a file with `--state PATH`).
 
 Everything is keyed by environment; resetting one tenant undoes what changed since it was seeded
-(`undo`: no second copy of its rows is kept). Every SOAP call
-runs in one transaction (`transaction()`): a call that raises leaves nothing behind. File databases
-use WAL with synchronous=FULL, so an acknowledged write survives a crash or `kill -9`.
+(`undo`: no second copy of its rows is kept). Every SOAP call runs in one transaction
+(`transaction()`): a call that raises leaves nothing behind. File databases use WAL with
+synchronous=FULL, so an acknowledged write survives a crash or `kill -9`.
 
 Rows hold Nmbrs vocabulary as JSON (`codec`).
 """

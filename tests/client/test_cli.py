@@ -214,11 +214,11 @@ def test_bad_csv_row_names_file_line_and_column(nmbrs, monthly, tmp_path):
 
 
 def test_unreachable_server_names_the_url(nmbrs):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+    with socket.socket() as probe:  # bound, never listening: connections are refused, and no other
+        probe.bind(("127.0.0.1", 0))  # server can take the port while the test runs
         port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}/soap/v3/"
-    code, _out, err = nmbrs("import-employees", base=base)
+        base = f"http://127.0.0.1:{port}/soap/v3/"
+        code, _out, err = nmbrs("import-employees", base=base)
     assert code == 2 and "cannot reach the Nmbrs server" in err and f"127.0.0.1:{port}" in err
 
 
