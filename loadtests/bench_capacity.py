@@ -35,19 +35,20 @@ for _path in (ROOT, ROOT / "client"):
 from nmbrs_client import NmbrsCredentials, raw
 
 from loadtests import bench_throttle as throttle
+from loadtests import open_loop
 from loadtests.mock_process import ServerProcess
 
 RATE, OTHER_RATE = throttle.LIMIT, 20.0
 
 
 @dataclass(frozen=True)
-class EnvTarget(throttle.Target):
+class EnvTarget(open_loop.Target):
     employee: int = 0
 
     @property
     def body(self) -> bytes:
         params = f"<EmployeeId>{self.employee}</EmployeeId>"
-        return raw.envelope(throttle.SERVICE, throttle.OPERATION, params, self.credentials)
+        return raw.envelope(open_loop.SERVICE, open_loop.OPERATION, params, self.credentials)
 
 
 def make_environment(admin: str, name: str) -> EnvTarget:
@@ -60,17 +61,17 @@ def make_environment(admin: str, name: str) -> EnvTarget:
     return EnvTarget(name, login, employees.json()["employees"][0]["id"])
 
 
-def run_streams(port: int, streams: list[throttle.Stream]) -> None:
-    pools = [throttle.ConnectionPool(port, int(s.rate * throttle.DELAY * 2) + 10) for s in streams]
+def run_streams(port: int, streams: list[open_loop.Stream]) -> None:
+    pools = [open_loop.ConnectionPool(port, int(s.rate * throttle.DELAY * 2) + 10) for s in streams]
     gevent.sleep(1.5)  # every bucket full again
     try:
         start = time.perf_counter() + 0.1
         spawners = [
-            gevent.spawn(throttle.offer, s, pool, start) for s, pool in zip(streams, pools, strict=True)
+            gevent.spawn(open_loop.offer, s, pool, start) for s, pool in zip(streams, pools, strict=True)
         ]
         gevent.joinall(spawners, timeout=max(s.seconds for s in streams) + 60)
         calls = [call for spawner in spawners for call in (spawner.value or [])]
-        gevent.joinall(calls, timeout=throttle.CALL_TIMEOUT + 5)
+        gevent.joinall(calls, timeout=open_loop.CALL_TIMEOUT + 5)
         gevent.killall([call for call in calls if not call.dead], block=True, timeout=5)
     finally:
         for stream, pool in zip(streams, pools, strict=True):
@@ -91,13 +92,13 @@ def bench(environments: int, seconds: float) -> dict[str, Any]:
     try:
         server.start()
         port = server.wait_for_port(120)
-        admin = f"http://{throttle.HOST}:{port}/__admin"
+        admin = f"http://{open_loop.HOST}:{port}/__admin"
         targets = [make_environment(admin, f"cap-{n}") for n in range(1, environments + 1)]
         other = make_environment(admin, "other")
-        alone = throttle.Stream(other, OTHER_RATE, seconds)
+        alone = open_loop.Stream(other, OTHER_RATE, seconds)
         run_streams(port, [alone])
-        loaded = [throttle.Stream(target, RATE, seconds) for target in targets]
-        beside = throttle.Stream(other, OTHER_RATE, seconds)
+        loaded = [open_loop.Stream(target, RATE, seconds) for target in targets]
+        beside = open_loop.Stream(other, OTHER_RATE, seconds)
         run_streams(port, [*loaded, beside])
     finally:
         server.stop()

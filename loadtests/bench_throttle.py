@@ -41,29 +41,36 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import gevent
-from gevent.queue import Empty, Queue
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/bench_throttle.py` from a checkout
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from nmbrs_client import NmbrsCredentials, raw
+from nmbrs_client import NmbrsCredentials
 
+from loadtests.open_loop import (
+    CALL_TIMEOUT,
+    FIRST_EMPLOYEES,
+    HOST,
+    MARKER,
+    OPERATION,
+    SERVICE,
+    ConnectionPool,
+    Stream,
+    Target,
+    offer,
+    post,
+)
 from loadtests.raw_http import RawConnection
 from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER
 from mock_server.domain.throttle import ThrottleSettings
 
-HOST = "127.0.0.1"
-SERVICE, OPERATION = "EmployeeService", "HourComponentVar_GetCurrent"
-MARKER = f"<{OPERATION}Response".encode()
-EMPLOYEE_ID = 100_000  # the demo's first employee; other environments have ids of their own
-FIRST_EMPLOYEES: dict[str, int] = {}  # environment -> its first employee, as the server reports them
 OTHER_NAME, OTHER_USER, OTHER_TOKEN = "other", "other@nmbrs-mock.test", "other-token"
 
 DEFAULTS = ThrottleSettings()  # what the server runs with
@@ -76,7 +83,6 @@ IMMEDIATE_TOLERANCE = 0.10
 UNCLASSIFIED_MAX = 0.01
 OFFERED_TOLERANCE = 0.05
 LAG_P99_MAX = 0.050
-CALL_TIMEOUT = 10.0
 SERVER_LIFETIME = 900  # seconds: the server exits on its own after this, whatever happens here
 LISTENING = re.compile(r"listening on http://(?P<host>[^\s/:]+):(?P<port>\d+)/")
 FIRST = re.compile(r"first_employees=(?P<ids>\{[^}]*\})")
@@ -123,29 +129,12 @@ class BenchError(RuntimeError):
     """The benchmark could not be carried out (the server did not start, wrong answers, ...)."""
 
 
-# ---------------------------------------------------------------------------------------------
-# SOAP
-
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    credentials: NmbrsCredentials
-
-    @property
-    def body(self) -> bytes:
-        employee = FIRST_EMPLOYEES.get(self.credentials.domain or "", EMPLOYEE_ID)
-        return raw.envelope(SERVICE, OPERATION, f"<EmployeeId>{employee}</EmployeeId>", self.credentials)
-
-
 ENV_A = Target("A (demo)", NmbrsCredentials(DEMO_USER, DEMO_TOKEN, DEMO_DOMAIN))
 ENV_B = Target(f"B ({OTHER_NAME})", NmbrsCredentials(OTHER_USER, OTHER_TOKEN, OTHER_NAME))
-PATH = f"/soap/v3/{SERVICE}.asmx"
-HEADERS = raw.http_headers(SERVICE, OPERATION)
 
 
-def post(conn: RawConnection, body: bytes) -> tuple[int, bytes]:
-    return conn.post(PATH, HEADERS, body)
+# ---------------------------------------------------------------------------------------------
+# SOAP
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,89 +188,6 @@ def _wait_for_port(process: subprocess.Popen[bytes], stderr: IO[bytes], timeout:
 
 # ---------------------------------------------------------------------------------------------
 # Open-loop load
-
-
-@dataclass
-class CallResult:
-    planned: float  # seconds after the start of the run
-    lag: float  # seconds between the planned start and the request going out
-    latency: float  # seconds from the request going out to the full answer
-    status: int  # HTTP status, 0 for a connection error
-    error: str | None = None
-
-
-@dataclass
-class Stream:
-    target: Target
-    rate: float
-    seconds: float
-    results: list[CallResult] = field(default_factory=list)
-    connections: int = 0  # keep-alive connections opened for this stream
-
-    @property
-    def count(self) -> int:
-        return max(1, round(self.rate * self.seconds))
-
-
-class ConnectionPool:
-    """Idle keep-alive connections; a new one is opened when none is idle."""
-
-    def __init__(self, port: int, warm: int) -> None:
-        self.port = port
-        self.idle: Queue[RawConnection] = Queue()
-        self.opened = 0
-        for _ in range(warm):
-            conn = self._new()
-            conn.connect()  # TCP only: no SOAP call, so no throttle token is spent
-            self.idle.put(conn)
-
-    def _new(self) -> RawConnection:
-        self.opened += 1
-        return RawConnection(HOST, self.port, timeout=CALL_TIMEOUT)
-
-    def get(self) -> RawConnection:
-        try:
-            return self.idle.get_nowait()
-        except Empty:
-            return self._new()
-
-    def put(self, conn: RawConnection) -> None:
-        self.idle.put(conn)
-
-    def close(self) -> None:
-        while True:
-            try:
-                self.idle.get_nowait().close()
-            except Empty:
-                return
-
-
-def one_call(stream: Stream, pool: ConnectionPool, body: bytes, planned: float, start: float) -> None:
-    conn = pool.get()
-    sent = time.perf_counter()
-    try:
-        status, data = post(conn, body)
-        error = None if status == 200 and MARKER in data else f"HTTP {status}: {data[:200]!r}"
-    except (OSError, http.client.HTTPException) as exc:
-        status, error = 0, repr(exc)
-        conn.close()
-    else:
-        pool.put(conn)
-    done = time.perf_counter()
-    stream.results.append(CallResult(planned - start, sent - planned, done - sent, status, error))
-
-
-def offer(stream: Stream, pool: ConnectionPool, start: float) -> list[gevent.Greenlet]:
-    """Spawn each call at its planned time (open loop: never waits for an answer)."""
-    body = stream.target.body
-    calls = []
-    for index in range(stream.count):
-        planned = start + index / stream.rate
-        wait = planned - time.perf_counter()
-        if wait > 0:
-            gevent.sleep(wait)
-        calls.append(gevent.spawn(one_call, stream, pool, body, planned, start))
-    return calls
 
 
 def run_load(port: int, a: Stream, b: Stream) -> None:
