@@ -26,6 +26,7 @@ from mock_server.app import MockApp
 from mock_server.contract import SERVICES, load_contract
 from mock_server.contract.model import Element, ServiceContract
 from mock_server.domain.demo import DEMO_DOMAIN, demo_spec
+from mock_server.harness.strategies import FORMATTED_STRINGS
 from mock_server.server import MockServer
 
 SOAP_VERSIONS = ("1.1", "1.2")
@@ -231,22 +232,10 @@ BUILTIN_VALUES: dict[str, Any] = {
     "base64Binary": b"%PDF-1.4 test",
 }
 
-VALID_IBAN = "NL91ABNA0417164300"
-# Strings whose meaning has a format (by lower-case element name); every other string is "Test".
-STRING_VALUES = {
-    "iban": VALID_IBAN,
-    "bic": "ABNANL2A",
-    "bsn": "111222333",  # passes the 11-test
-    "postalcode": "1011 AB",
-    "email": "test@example.nl",
-    "emailprivate": "test@example.nl",
-    "emailwork": "test@example.nl",
-    "countryisocode": "NL",
-    "countryofbirthisocode": "NL",
-    "endpoint": "https://example.nl/webhook",
-    "documentname": "test.pdf",
-    "strdocumentname": "test.pdf",
-}
+# Strings whose meaning has a format (by lower-case element name), as the harness sends them; every
+# other string is "Test".
+STRING_VALUES = FORMATTED_STRINGS
+VALID_IBAN = STRING_VALUES["iban"]
 
 
 @dataclass(frozen=True)

@@ -120,22 +120,28 @@ class PayrollCalculator:
 
     def _pay_key(self, employee: Employee, key: int, periods: int) -> tuple[Any, ...] | None:
         """What an employee's pay in period `key` depends on (the records' ids), or None: not paid."""
-        if key < self.first_paid.get(employee.id, UNPAID):
+        salary = self._salary_paid(employee, key)
+        if salary is None:
             return None
-        contracts = valid_at(self.data["Contract"].get(employee.id, []), key)
-        salaries = valid_at(self.data["Salary"].get(employee.id, []), key)
-        if not contracts or not salaries:
-            return None
-        hourly = salaries[-1].data.get("Type") in HOURLY_SALARY_TYPES
+        hourly = salary.data.get("Type") in HOURLY_SALARY_TYPES
         return (
             employee.id,
-            salaries[-1].id,
+            salary.id,
             None if hourly else periods,
             *(
                 tuple(r.id for r in self._components(family, employee.id, key))
                 for family in ("HourComponent", "WageComponent")
             ),
         )
+
+    def _salary_paid(self, employee: Employee, key: int) -> StoredRecord | None:
+        """The salary an employee is paid on in period `key`; None before the first paid period, or
+        without a contract or a salary holding then."""
+        if key < self.first_paid.get(employee.id, UNPAID):
+            return None
+        contracts = valid_at(self.data["Contract"].get(employee.id, []), key)
+        salaries = valid_at(self.data["Salary"].get(employee.id, []), key)
+        return salaries[-1] if contracts and salaries else None
 
     def _components(self, family: str, employee_id: int, key: int) -> list[StoredRecord]:
         """The variable records of `family` (HourComponent, WageComponent) in period `key`, then the
@@ -148,14 +154,11 @@ class PayrollCalculator:
     def lines(self, employee: Employee, period: Period) -> list[SlipLine] | None:
         """The pay lines, wage tax included; None without a contract or salary in the period (unpaid)."""
         key = period.key
-        if key < self.first_paid.get(employee.id, UNPAID):
-            return None
-        contracts = valid_at(self.data["Contract"].get(employee.id, []), key)
-        salaries = valid_at(self.data["Salary"].get(employee.id, []), key)
-        if not contracts or not salaries:
+        salary = self._salary_paid(employee, key)
+        if salary is None:
             return None
         lines = [
-            *self._wage_lines(employee, salaries[-1].data, period),
+            *self._wage_lines(employee, salary.data, period),
             *self._component_lines(employee, key),
         ]
         taxable = sum((line.amount for line in lines if line.taxable), Decimal(0))

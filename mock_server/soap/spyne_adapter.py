@@ -77,6 +77,11 @@ def _header_key(header: tuple[etree._Element, ...]) -> tuple[Any, ...]:
     return tuple((etree.tostring(e), *e.nsmap.items()) for e in header)
 
 
+def _header_fields(known: dict[str, Any]) -> dict[str, Any] | None:
+    """The caller's own copy of a remembered header's fields; None for a header without credentials."""
+    return None if known is _NO_HEADER else dict(known)
+
+
 def _untie(ctx: Any) -> None:
     """Break the reference cycles of a used Spyne context (its sub-contexts point back at it, their
     factories at themselves), so it is freed at once instead of by the cyclic garbage collector."""
@@ -133,21 +138,25 @@ class SpyneService:
         body_key = self.bodies.key(request.operation, request.body)
         body = None if body_key is None else self.bodies.get(body_key)
         if body is not None and known is not None:
-            header = None if known is _NO_HEADER else dict(known)
-            return DecodedCall(request.operation, body.arguments(), header, body)
-        decoded = self._decode(request, document, header_key, known)
+            return DecodedCall(request.operation, body.arguments(), _header_fields(known), body)
+        decoded = self._decode(request, document, descriptor, header_key, known)
         if body_key is not None:
             self.bodies.remember(body_key, decoded.body)
         return decoded
 
     def _decode(
-        self, request: SoapRequest, document: bytes, header_key: tuple[Any, ...], known: Any
+        self,
+        request: SoapRequest,
+        document: bytes,
+        descriptor: Any,
+        header_key: tuple[Any, ...],
+        known: Any,
     ) -> DecodedCall:
         """Decode through Spyne, after the .NET value checks (which place a fault in the document)."""
         self.values.check(request.operation, request.body, document)
         ctx = MethodContext(self.server, MethodContext.SERVER)
         ctx.method_request_string = f"{{{self.contract.namespace}}}{request.operation}"
-        ctx.descriptor = self.methods[ctx.method_request_string][0]
+        ctx.descriptor = descriptor
         ctx.in_body_doc = request.body
         ctx.in_header_doc = None if known is not None else list(request.header) or None
         try:
@@ -159,9 +168,8 @@ class SpyneService:
         args = {e.name: self._plain(e, getattr(ctx.in_object, e.name, None)) for e in operation.inputs}
         if known is None:
             known = self._remember_header(header_key, ctx.in_header)
-        header = None if known is _NO_HEADER else dict(known)
         body = DecodedBody(ctx.function, ctx.in_object, args)
-        return DecodedCall(request.operation, body.arguments(), header, body, ctx)
+        return DecodedCall(request.operation, body.arguments(), _header_fields(known), body, ctx)
 
     def _remember_header(self, key: tuple[Any, ...], decoded: Any) -> dict[str, Any]:
         """The header fields Spyne decoded, remembered for the next call with the same header: a client
