@@ -2,7 +2,8 @@
 
     python -m loadtests.bare_responder --answer FILE [--port 0]
 
-Served like the mock (gevent's WSGIServer on a TCP_NODELAY socket, `mock_server.server.listen`): per
+Served by gevent's WSGIServer on the mock's TCP_NODELAY socket (`mock_server.server.listen`; the mock
+itself is served by its own leaner HTTP layer, `mock_server/http_server.py`): per
 POST it reads the body, parses it with lxml, reads the operation's first argument, and builds the
 answer in FILE (the mock's own answer to the same call) anew from plain data with lxml
 (`bench_lxml.build`). No auth, no journal, no storage. Prints `listening on http://HOST:PORT/soap/v3/`.

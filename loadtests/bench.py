@@ -6,7 +6,7 @@
 Each part prints its figures as it goes; at the end one table: figure | target | measured | ok/MISS.
 Ratios (mock vs bare lxml, after vs before) are measured in the same run. Exit code 1 when a target
 is missed. `--quick` shrinks every part (sizes below the targets' own, marked "quick"), for trying
-the command out. The parts reuse the other benchmark scripts: bench_contract (startup), bench_throttle
+the command out. The parts reuse the other benchmark scripts: bench_startup, bench_throttle
 (throttle), bench_journal and bench_client_export (run as they are, their JSON read back).
 """
 
@@ -30,7 +30,7 @@ for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/bench.py` from
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from loadtests import bench_contract, bench_large, bench_seeding, bench_small  # noqa: E402
+from loadtests import bench_large, bench_seeding, bench_small, bench_startup  # noqa: E402
 
 PARTS = ("startup", "small", "large", "batch", "throttle", "capacity", "memory", "journal", "client-export")
 
@@ -69,7 +69,7 @@ class Bench:
 
     # -- the parts ------------------------------------------------------------------------------
     def startup(self) -> None:
-        found = self.raw["startup"] = bench_contract.bench_startup(1 if self.quick else 3)
+        found = self.raw["startup"] = bench_startup.bench_startup(1 if self.quick else 3)
         self.add("Startup to first answer (demo default), best", "<= 2 s", f"{found['best_s']:.2f} s",
                  found["best_s"] <= 2.0)  # fmt: skip
         from mock_server.domain.dutch_data import DutchDataGenerator
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             run()
         except (
-            bench_contract.BenchError,
+            bench_small.BenchError,
             OSError,
             subprocess.SubprocessError,
             ValueError,

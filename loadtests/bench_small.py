@@ -19,7 +19,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from loadtests.bench_contract import percentile
 from loadtests.mock_process import (
     FIRST_COMPANY,
     FIRST_EMPLOYEE,
@@ -27,6 +26,7 @@ from loadtests.mock_process import (
     BenchError,
     ServerProcess,
     SoapCall,
+    percentile,
     post,
     running_server,
 )

@@ -54,6 +54,7 @@ for _path in (ROOT, ROOT / "client"):  # run as `python loadtests/bench_throttle
 
 from nmbrs_client import NmbrsCredentials
 
+from loadtests.mock_process import percentile
 from loadtests.open_loop import (
     CALL_TIMEOUT,
     FIRST_EMPLOYEES,
@@ -119,6 +120,9 @@ def first_employee(name):
     return tenant.employees(tenant.companies()[0].id)[0].id
 
 first = json.dumps({{name: first_employee(name) for name in ("demo", {OTHER_NAME!r})}})
+import gc
+gc.collect()
+gc.freeze()  # as `nmbrs-mock serve` does after startup
 print(f"listening on http://{{host}}:{{port}}/ throttle={{app.settings.throttle}}",
       f"first_employees={{first}}", flush=True)
 server.serve_forever()
@@ -217,14 +221,6 @@ def run_load(port: int, a: Stream, b: Stream) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Figures
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (values need not be sorted)."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
 def group(latencies: list[float]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ prints; `SoapCall` is one demo-login call, `post` sends it on a keep-alive conne
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import queue
 import re
@@ -30,6 +31,14 @@ HOST = "127.0.0.1"
 FIRST_COMPANY = 10_000  # demo ids: companies from 10000, employees from 100000
 FIRST_EMPLOYEE = 100_000
 LISTENING = re.compile(r"listening on http://(?P<host>[^\s/]+):(?P<port>\d+)/soap/v3/")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (values need not be sorted)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
 class BenchError(RuntimeError):

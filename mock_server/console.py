@@ -192,6 +192,6 @@ def state_line(path: str | None, origins: dict[str, str]) -> str:
     """The banner's line on state: in memory, or per environment whether the file's data was reused,
     created, or re-seeded (and why)."""
     if not path:
-        return "  State:    in memory (gone when the mock stops; --state FILE keeps it)"
+        return "  State:    a private temporary database (gone when the mock stops; --state FILE keeps it)"
     told = "; ".join(f"{name} {how}" for name, how in origins.items()) or "no environments"
     return f"  State:    {path}: {told}"

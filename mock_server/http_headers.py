@@ -41,6 +41,9 @@ class RequestHeaders:
 
     getheader = get
 
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._items)
+
     def __delitem__(self, name: str) -> None:
         wanted = name.lower()
         self._items = [(key, value) for key, value in self._items if key.lower() != wanted]

@@ -130,7 +130,7 @@ def test_the_state_line_explains_each_case() -> None:
     assert origin(other, fmt) == (
         "re-seeded: its settings changed (period_types ('M',) -> ('M', 'W4', 'M', 'W1'), seed 7 -> 1)"
     )
-    assert state_line(None, {"demo": "created"}).startswith("  State:    in memory")
+    assert state_line(None, {"demo": "created"}).startswith("  State:    a private temporary database")
 
 
 def test_verbose_shows_seeding_progress_and_logs_every_call(tmp_path: Path) -> None:

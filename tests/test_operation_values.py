@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from test_all_operations import Ids, Wire, Wires, arguments_for, new_environment, resolve_ids
+from operation_arguments import Ids, arguments_for
+from test_all_operations import Wire, Wires, new_environment, resolve_ids
 
 from mock_server.app import MockApp
 from mock_server.contract import SERVICES, load_contract

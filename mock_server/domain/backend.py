@@ -31,7 +31,8 @@ from mock_server.storage.sqlite_store import SqliteStore
 Seeder = Callable[["Tenant"], None]
 # Part of every environment's fingerprint: a state file seeded by another mock version (or another
 # storage format) is seeded anew instead of being read with different expectations.
-STORE_FORMAT = f"nmbrs-mock {__version__}/store 3"  # 2: payroll ledger, previous year, leave; 3: undo log
+# 2: payroll ledger, previous year, leave; 3: undo log; 4: rows written by orjson (UTF-8, not \u-escaped)
+STORE_FORMAT = f"nmbrs-mock {__version__}/store 4"
 # Company and employee ids are unique in a mock instance, as in Nmbrs: every environment seeded gets its
 # own block of ids, in the order environments are first seeded (the demo, seeded first, keeps 10000 and
 # 100000). (first id of block 0, ids per block); the registry of blocks is kept under ID_REGISTRY, which
@@ -48,6 +49,7 @@ class Tenant:
         self.spec = spec
         self.name = spec.name
         self.user = user
+        self._created: tuple[datetime | None, str] = (None, "")  # the last `created` stamped, as text
 
     # -- ids and entities --------------------------------------------------------------------------
     def next_id(self, kind: str, start: int = 1) -> int:
@@ -150,18 +152,15 @@ class Tenant:
     ) -> StoredRecord:
         """Store a new record holding from `start` on (only in `start` when `variable`)."""
         key = start.key
-        moment = (created or self.now()).replace(microsecond=0).isoformat()
+        if created is None or created is not self._created[0]:
+            self._created = (created, (created or self.now()).replace(microsecond=0).isoformat())
+        moment = self._created[1]
+        store = self.store  # `next_id` and `put_record`, called straight (seeding adds millions)
+        record_id = store.next_id(self.name, "record", 1000)
         record = StoredRecord(
-            family,
-            owner_kind,
-            owner,
-            self.next_id("record", 1000),
-            key,
-            key if variable else None,
-            moment,
-            data,
+            family, owner_kind, owner, record_id, key, key if variable else None, moment, data
         )
-        self.put_record(record)
+        store.put_record(self.name, record)
         return record
 
     def add_records(

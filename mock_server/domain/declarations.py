@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.backend import Tenant
@@ -37,6 +38,8 @@ from mock_server.storage.codec import dumps, encoded, loads
 FAMILY = "WageTax"
 SUMS = "WageTaxSums"
 SumsCache = dict[int, tuple[StoredRecord, dict[int, dict[str, Any]]]]  # declaration id -> sums record, sums
+Sums = dict[str, Decimal]  # one employee's exact sums, by `DECLARED` name
+Fresh = tuple[Sums, int, str | None]  # an employee's first sums in a declaration, payable, as JSON text
 
 
 @dataclass
@@ -55,6 +58,9 @@ class ReplayCache:
     runs: dict[int, int] | None = None  # year -> runs of the company in it
     sealed: dict[int, str] = field(default_factory=dict)  # declaration id -> its sums record's JSON text
     open: int | None = None
+    slips: dict[int, tuple[Any, Sums, Fresh]] = field(default_factory=dict)  # by id(slip.lines): `_added`
+    # declaration id -> employee -> the JSON text of its sums, while they are those of one slip
+    entries: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def declare(
@@ -93,14 +99,23 @@ def declare(
             )
     if replay is not None:
         _seal_open(replay, declaration.id)
-    added = exact_sums(slips)
+    added, fresh = _added(slips, replay, known)
     payables = replay.payable.setdefault(declaration.id, {}) if replay is not None else None
     total = (declaration.data.get("TotalGeneral") or 0) - sum(
         payables[e] if payables is not None else payable(known[e]) for e in added if e in known
     )
-    add_sums(known, added)
+    new = {e: fresh[e] for e in fresh if e not in known}  # what `add_sums` and `payable` give them
+    add_sums(known, {e: sums for e, sums in added.items() if e not in new})
+    entries = replay.entries.setdefault(declaration.id, {}) if replay is not None else {}
     for employee in added:  # only the employees of this run changed
-        amount = payable(known[employee])
+        if employee in new:
+            sums, amount, text = new[employee]
+            known[employee] = dict(sums)
+            if text is not None:
+                entries[employee] = text
+        else:
+            amount = payable(known[employee])
+            entries.pop(employee, None)
         total += amount
         if payables is not None:
             payables[employee] = amount
@@ -112,6 +127,42 @@ def declare(
     declaration.data = {**declaration.data, "TotalGeneral": total, "RunIds": run_ids, "RunId": run_id}
     tenant.put_record(declaration)
     return declaration
+
+
+def _added(
+    slips: Sequence[SlipFigures], replay: ReplayCache | None, known: dict[int, Sums]
+) -> tuple[dict[int, Sums], dict[int, Fresh]]:
+    """`exact_sums(slips)`, and for each employee not in `known` (not yet declared) what `add_sums`
+    makes of its sums, with its `payable` amount (and while replaying, its entry's JSON text). While
+    replaying, the slips of one pay (`for_run` copies, sharing their `lines`) have the same sums: each
+    pay's are computed once."""
+    if replay is None or len({slip.employee_id for slip in slips}) != len(slips):
+        added = exact_sums(slips)
+        fresh: dict[int, Fresh] = {}
+        for employee, sums in added.items():
+            if employee in known:
+                continue
+            first: dict[int, Sums] = {}
+            add_sums(first, {employee: sums})
+            fresh[employee] = (first[employee], payable(first[employee]), None)
+        return added, fresh
+    memo = replay.slips
+    added, fresh = {}, {}
+    for slip in slips:
+        hit = memo.get(id(slip.lines))
+        if hit is None or hit[0] is not slip.lines:
+            sums = exact_sums([slip])[slip.employee_id]
+            first = {}
+            add_sums(first, {slip.employee_id: sums})
+            own = first[slip.employee_id]
+            hit = memo[id(slip.lines)] = (
+                slip.lines,
+                sums,
+                (own, payable(own), _entry(slip.employee_id, own)),
+            )
+        added[slip.employee_id] = hit[1]
+        fresh[slip.employee_id] = hit[2]
+    return added, fresh
 
 
 def write_sums(cache: SumsCache, tenant: Tenant, sealed: dict[int, str] | None = None) -> None:
@@ -127,11 +178,25 @@ def _sums_data(declaration_id: int, sums: dict[int, dict[str, Any]]) -> dict[str
     return {"WageTaxId": declaration_id, "Declared": sums_to_record(sums)}
 
 
+def _sums_text(declaration_id: int, sums: dict[int, Sums], entries: dict[int, str]) -> str:
+    """`dumps(_sums_data(declaration_id, sums))`, taking the `entries` known as text."""
+    parts = [entries.get(owner) or _entry(owner, values) for owner, values in sums.items()]
+    return '{"WageTaxId":%d,"Declared":{%s}}' % (declaration_id, ",".join(parts))  # noqa: UP031
+
+
+def _entry(owner: int, values: Sums) -> str:
+    """One employee's sums as `dumps` writes them in a sums record: `"owner":{"name":{"$d":"1.00"},...}`."""
+    if type(owner) is not int or any(type(value) is not Decimal for value in values.values()):
+        return dumps({str(owner): values})[1:-1]
+    inner = ",".join(f'"{name}":{{"$d":"{format(value, "f")}"}}' for name, value in values.items())
+    return f'"{owner}":{{{inner}}}'
+
+
 def _seal_open(replay: ReplayCache, current: int) -> None:
     """Seal the declaration the previous run went to, unless it is `current`; `current` is open."""
     if replay.open is not None and replay.open != current and replay.open in replay.sums:
         record, sums = replay.sums[replay.open]
-        replay.sealed[replay.open] = dumps(_sums_data(replay.open, sums))
+        replay.sealed[replay.open] = _sums_text(replay.open, sums, replay.entries.pop(replay.open, {}))
         replay.sums[replay.open] = (record, {})
         replay.payable.pop(replay.open, None)
     replay.open = current

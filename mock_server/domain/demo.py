@@ -80,6 +80,7 @@ class Seeder:
         self.created = midnight(DEMO_DATE)
         self.cost_centers: dict[tuple[int, str], int] = {}  # (company, code) -> record id
         self.period_types: dict[tuple[str, int], PeriodType] = {}  # (owner kind, owner) -> its company's
+        self._begins: dict[tuple[PeriodType, Period], datetime] = {}  # see `_begin`
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
@@ -103,7 +104,14 @@ class Seeder:
     def _created(self, period_type: PeriodType, start: Period) -> datetime:
         """A version is created when its period starts (never after the demo's today): later versions of
         a history have later CreationDates, as consumers that pick the latest by it expect."""
-        return min(midnight(first_day(period_type, start)), self.created)
+        return min(self._begin(period_type, start), self.created)
+
+    def _begin(self, period_type: PeriodType, start: Period) -> datetime:
+        """Midnight of the first day of a period (asked for every record: remembered)."""
+        begin = self._begins.get((period_type, start))
+        if begin is None:
+            begin = self._begins[(period_type, start)] = midnight(first_day(period_type, start))
+        return begin
 
     def _debtor(self, index: int) -> Debtor:
         debtor = Debtor(
@@ -244,7 +252,7 @@ class Seeder:
         }
 
     def _contract(self, start: Period, company: Company, zero_hour: bool, weekly: Decimal) -> dict[str, Any]:
-        begin = midnight(first_day(company.type, start))
+        begin = self._begin(company.type, start)
         return {
             "CreationDate": self._created(company.type, start),
             "StartDate": begin,
@@ -259,7 +267,7 @@ class Seeder:
         }
 
     def _employment(self, employee: Employee, company: Company, start: Period) -> None:
-        begin = midnight(first_day(company.type, start))
+        begin = self._begin(company.type, start)
         self._record(
             "Employment",
             "employee",
@@ -305,7 +313,7 @@ class Seeder:
         self, employee: Employee, company: Company, start: Period, person: Person, weekly: Decimal
     ) -> None:
         zero_hour = not weekly
-        begin = midnight(first_day(company.type, start))
+        begin = self._begin(company.type, start)
         value = (
             Decimal(self.random.randint(1400, 1900)) / 100
             if zero_hour

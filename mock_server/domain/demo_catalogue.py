@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from mock_server.domain.model import Company
@@ -29,6 +30,7 @@ ENRICHED = ("Salary", "Function", "CostCenter")  # seeded families whose records
 Add = Callable[[str, str, int, Period, dict[str, Any]], int]
 
 
+@lru_cache(maxsize=1024)  # most are asked for once per employee of a company
 def guid(*parts: object) -> str:
     """A deterministic GUID for an entity (the same ids give the same GUID in every run)."""
     return str(uuid.uuid5(GUIDS, ":".join(map(str, parts))))

@@ -50,7 +50,8 @@ def cents(amount: Decimal) -> Decimal:
 
 def whole_euros(amount: Decimal) -> int:
     """Whole euros as a declaration reports them: cents cut off, toward zero."""
-    return int(Decimal(amount))  # int() of a Decimal truncates toward zero (ROUND_DOWN)
+    # int() of a Decimal truncates toward zero (ROUND_DOWN)
+    return int(amount) if type(amount) is Decimal else int(Decimal(amount))
 
 
 @dataclass(frozen=True)

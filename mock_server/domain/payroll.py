@@ -12,6 +12,7 @@ The amounts are illustrative, not Dutch tax law (INFERRED, documented): wage tax
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,6 +73,8 @@ class PayrollCalculator:
         }
         self._pay: dict[tuple[Any, ...], SlipFigures] = {}  # by `_pay_key`: the figures but run and period
         self._tails: dict[int, tuple[Any, dict[str, Any], str]] = {}  # by id(pay.lines): see `payslip_data`
+        self._spans: dict[int, tuple[list[int], dict[tuple[int, int], SlipFigures | None]]] = {}  # `_span`
+        self._run: tuple[tuple[Any, ...], dict[str, Any], str] = ((), {}, "")  # the last run's fields, text
         self.wage_codes = {
             r.data.get("Code"): r.data.get("Description") or ""
             for family in ("WageModel", "WageModel2")
@@ -86,19 +89,50 @@ class PayrollCalculator:
         the same records as in an earlier period (and a year of as many periods) is paid the same."""
         paid = payment_date(self.company.type, period)
         periods = self.company.type.periods_in_year(period.year)
+        at, first_paid = period.key, self.first_paid
         out = []
         for employee in self.employees:
-            key = self._pay_key(employee, period.key, periods)
-            if key is None:
+            if at < first_paid.get(employee.id, UNPAID):
                 continue
-            pay = self._pay.get(key)
-            if pay is None:
-                lines = self.lines(employee, period)
-                if lines is None:
-                    continue
-                pay = self._remember(key, _figures(employee, 0, period, paid, lines))
-            out.append(pay.for_run(run_id, period.year, period.number, paid))
+            bounds, pays = self._span(employee.id)
+            span = (bisect_right(bounds, at), periods)
+            if span in pays:
+                pay = pays[span]
+            else:
+                pay = pays[span] = self._pay_of(employee, period, periods, paid)
+            if pay is not None:
+                out.append(pay.for_run(run_id, period.year, period.number, paid))
         return out
+
+    def _pay_of(self, employee: Employee, period: Period, periods: int, paid: date) -> SlipFigures | None:
+        """An employee's pay in `period` (None: not paid), computed once per `_pay_key`."""
+        key = self._pay_key(employee, period.key, periods)
+        if key is None:
+            return None
+        pay = self._pay.get(key)
+        if pay is None:
+            lines = self.lines(employee, period)
+            if lines is None:
+                return None
+            pay = self._remember(key, _figures(employee, 0, period, paid, lines))
+        return pay
+
+    def _span(self, employee_id: int) -> tuple[list[int], dict[tuple[int, int], SlipFigures | None]]:
+        """The period keys where a record an employee's pay is made of starts or stops holding, and the
+        pays found so far by (span, periods in the year): within a span the same records hold, so the
+        same `_pay_key` (and pay) comes out."""
+        found = self._spans.get(employee_id)
+        if found is None:
+            points = set()
+            for family, by_owner in self.data.items():
+                for record in by_owner.get(employee_id, []):
+                    points.add(record.start)
+                    if family.endswith("Var"):  # `_components`: in its start period only
+                        points.add(record.start + 1)
+                    elif record.until is not None:
+                        points.add(record.until + 1)
+            found = self._spans[employee_id] = (sorted(points), {})
+        return found
 
     def payslip_data(self, slip: SlipFigures) -> dict[str, Any]:
         """`slip.to_record()`, made faster for a slip of a pay computed once (`slips`): only the run and
@@ -107,9 +141,13 @@ class PayrollCalculator:
         if cached is None or cached[0] is not slip.lines:
             return slip.to_record()
         _, tail, text = cached
-        run = {"RunId": slip.run_id, "Year": slip.year, "Period": slip.period,
-               "PaymentDate": slip.payment_date.isoformat()}  # fmt: skip
-        return encoded({**run, **tail}, dumps(run)[:-1] + "," + text)
+        fields = (slip.run_id, slip.year, slip.period, slip.payment_date)
+        if self._run[0] != fields:  # the same for every slip of a run
+            run = {"RunId": slip.run_id, "Year": slip.year, "Period": slip.period,
+                   "PaymentDate": slip.payment_date.isoformat()}  # fmt: skip
+            self._run = (fields, run, dumps(run)[:-1] + ",")
+        _, run, head = self._run
+        return encoded({**run, **tail}, head + text)
 
     def _remember(self, key: tuple[Any, ...], pay: SlipFigures) -> SlipFigures:
         """Keep a computed pay, and its record's data but the run and period (with its JSON text)."""

@@ -48,6 +48,8 @@ class _Plan:
     # string, as PersonalInfo_Update's BurgerlijkeStaat) reads as its number, else 0 (.NET's default)
     ints_from_enum: tuple[tuple[str, dict[str, int]], ...]
     nested: tuple[tuple[str, str], ...]  # (name, complex type)
+    is_array: bool = False  # an ASMX ArrayOfX type
+    unchanged: bool = False  # nothing to convert: a nested value (no record to fill from) is kept as is
 
 
 def enum_name(contract: ServiceContract, enum: str, value: Any) -> Any:
@@ -69,7 +71,7 @@ def _plan(contract: ServiceContract, type_name: str, family: str) -> _Plan:
     item = contract.complex_types[type_name].array_item
     if item is not None:
         item_type = item.type if contract.kind(item.type) == "complex" else None
-        return _Plan(item_type, (), (), (), (), ())
+        return _Plan(item_type, (), (), (), (), (), is_array=True)
     fields = contract.fields_of(type_name)
     ids = tuple(
         (f.name, {"ID": "Id", "Id": "ID"}.get(f.name, f.name), f.type == "decimal")
@@ -81,7 +83,7 @@ def _plan(contract: ServiceContract, type_name: str, family: str) -> _Plan:
     positions = _salary_type_positions(contract)
     ints = tuple((f.name, positions if f.name == "Type" else {}) for f in fields if f.type == "int")
     nested = tuple((f.name, f.type) for f in fields if contract.kind(f.type) == "complex")
-    return _Plan(None, ids, derived, enums, ints, nested)
+    return _Plan(None, ids, derived, enums, ints, nested, unchanged=not (enums or ints or nested))
 
 
 def project(
@@ -89,13 +91,15 @@ def project(
 ) -> Any:
     """Shape `data` (a record's data, or a nested value of it) for `type_name`."""
     plan = _plan(contract, type_name, family)
-    if contract.complex_types[type_name].array_item is not None:
+    if plan.is_array:
         values = data if isinstance(data, list) else []
         if plan.array_item_type is None:
             return values
         return [_nested(contract, plan.array_item_type, v, record, family) for v in values]
     if not isinstance(data, dict):
         return None
+    if record is None and plan.unchanged:  # a nested value with nothing to fill or convert: as it is
+        return data
     out = dict(data)
     if record is not None:
         _fill_from_record(out, plan, record)

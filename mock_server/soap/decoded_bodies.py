@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 MAX_BODY_BYTES = 2048  # larger bodies (batches) are rarely sent twice: always decoded
+MAX_DOCUMENT_BYTES = 4096  # whole requests remembered as sent (`DecodedDocuments`), header included
 MAX_ENTRIES = 1024  # distinct bodies remembered per service; the least recently used go first
 
 
@@ -73,3 +74,44 @@ class DecodedBodies:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+@dataclass(frozen=True)
+class DecodedDocument:
+    """A whole request as sent, read and decoded before: its routing (a `SoapRequest`), its body's
+    decoding and its header's fields (None: no credentials); each call gets its own copies."""
+
+    request: Any
+    body: DecodedBody
+    header: dict[str, Any] | None
+
+
+class DecodedDocuments:
+    """Whole small requests (bytes, content type, SOAPAction) read and decoded once: an integrator
+    repeats the very same calls, so even the envelope is parsed only the first time. Only requests
+    that were read and decoded without a fault are remembered."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: dict[tuple[bytes, str | None, str | None], DecodedDocument] = {}
+
+    def get(
+        self, document: bytes, content_type: str | None, soap_action: str | None
+    ) -> DecodedDocument | None:
+        if len(document) > self.max_bytes:
+            return None
+        key = (document, content_type, soap_action)
+        found = self._entries.pop(key, None)
+        if found is not None:
+            self._entries[key] = found  # now the most recently used
+        return found
+
+    def remember(
+        self, document: bytes, content_type: str | None, soap_action: str | None, decoded: DecodedDocument
+    ) -> None:
+        if len(document) > self.max_bytes:
+            return
+        if len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[(document, content_type, soap_action)] = decoded

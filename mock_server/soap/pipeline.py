@@ -27,7 +27,7 @@ from mock_server.domain.permissions import resolve_template
 from mock_server.domain.throttle import Throttle
 from mock_server.services import Call, handler_for
 from mock_server.settings import MockSettings
-from mock_server.soap.envelope import parse_request, version_from_content_type
+from mock_server.soap.envelope import SoapRequest, parse_request, version_from_content_type
 from mock_server.soap.faults import CONTENT_TYPES, SoapFault, fault_body, from_nmbrs_error, internal_fault
 from mock_server.soap.serializer import ResponseWriter
 from mock_server.soap.spyne_adapter import DecodedCall, SpyneService
@@ -123,9 +123,16 @@ class Pipeline:
         outcome: _Outcome,
     ) -> SoapResponse:
         contract = runtime.contract
-        request = parse_request(body, content_type, soap_action, contract, self.settings.require_soap_action)
+
+        def read() -> SoapRequest:  # the version and operation are known before decoding can fault
+            request = parse_request(
+                body, content_type, soap_action, contract, self.settings.require_soap_action
+            )
+            outcome.version, outcome.operation = request.version, request.operation
+            return request
+
+        request, decoded = runtime.spyne.read_and_decode(body, content_type, soap_action, read)
         outcome.version, outcome.operation = request.version, request.operation
-        decoded = runtime.spyne.decode(request, body)
         if self.journal.enabled:
             outcome.args, outcome.args_size = jsonable(decoded.args)
         tenant = outcome.tenant = self._authenticate(decoded)

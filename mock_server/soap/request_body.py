@@ -13,6 +13,7 @@ from typing import Any
 
 import gevent
 
+from mock_server.http_body import InvalidChunkedBody
 from mock_server.settings import MockSettings
 from mock_server.soap.faults import SoapFault
 
@@ -45,7 +46,7 @@ def read_body(environ: dict[str, Any], settings: MockSettings) -> bytes | SoapFa
             body: bytes = environ["wsgi.input"].read(limit + 1 if length is None else length)
     except _BodyTimeout:
         return _refuse(environ, f"The request body did not arrive within {timeout:g} s.", 408)
-    except OSError as error:  # gevent's broken chunked framing, a connection closed mid-body
+    except OSError as error:  # broken chunked framing, a connection closed mid-body
         return _refuse(environ, f"The request body could not be read: {_reason(error)}.", 400)
     if len(body) > limit:
         return _refuse(environ, _too_large(limit), 413)
@@ -55,8 +56,7 @@ def read_body(environ: dict[str, Any], settings: MockSettings) -> bytes | SoapFa
 
 
 def _reason(error: OSError) -> str:
-    invalid_input = type(error).__name__ == "_InvalidClientInput"  # gevent's, for broken chunk framing
-    return "invalid chunked encoding" if invalid_input else "the connection failed"
+    return "invalid chunked encoding" if isinstance(error, InvalidChunkedBody) else "the connection failed"
 
 
 def _too_large(limit: int) -> str:

@@ -74,7 +74,9 @@ def fmt_decimal(value: Any) -> str:
 
 def fmt_datetime(value: Any) -> str:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None, microsecond=0).isoformat()
+        if value.microsecond or value.tzinfo is not None:
+            value = value.replace(tzinfo=None, microsecond=0)
+        return value.isoformat()
     if isinstance(value, date):
         return value.isoformat() + "T00:00:00"
     raise SerializationError(f"expected a datetime, got {value!r}")

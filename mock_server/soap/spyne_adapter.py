@@ -22,7 +22,7 @@ from spyne.server import ServerBase
 
 from mock_server.contract import module_name
 from mock_server.contract.model import Element, ServiceContract
-from mock_server.soap.decoded_bodies import DecodedBodies, DecodedBody
+from mock_server.soap.decoded_bodies import DecodedBodies, DecodedBody, DecodedDocument, DecodedDocuments
 from mock_server.soap.envelope import SoapRequest
 from mock_server.soap.request_values import RequestValues, read_fault
 from mock_server.soap.xml_position import element_position
@@ -129,6 +129,30 @@ class SpyneService:
         self.values = RequestValues(contract)
         self._headers: dict[tuple[Any, ...], dict[str, Any]] = {}  # see `_remember_header`
         self.bodies = DecodedBodies()
+        self.documents = DecodedDocuments()
+
+    def read_and_decode(
+        self,
+        document: bytes,
+        content_type: str | None,
+        soap_action: str | None,
+        read: Callable[[], SoapRequest],
+    ) -> tuple[SoapRequest, DecodedCall]:
+        """`read()` the request (its routing and checks), then decode it; a whole request sent before
+        is neither read nor decoded again (`DecodedDocuments`)."""
+        known = self.documents.get(document, content_type, soap_action)
+        if known is not None:
+            header = None if known.header is None else dict(known.header)
+            return known.request, DecodedCall(
+                known.request.operation, known.body.arguments(), header, known.body
+            )
+        request = read()
+        decoded = self.decode(request, document)
+        header = None if decoded.header is None else dict(decoded.header)
+        self.documents.remember(
+            document, content_type, soap_action, DecodedDocument(request, decoded.body, header)
+        )
+        return request, decoded
 
     def decode(self, request: SoapRequest, document: bytes) -> DecodedCall:
         """Decode the routed body; `document` is the request as sent (for the positions in faults)."""

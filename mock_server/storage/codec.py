@@ -1,23 +1,35 @@
 """How rows hold their data: Nmbrs vocabulary as compact JSON. Decimal, datetime, date and bytes are
-tagged so they come back with their type (and decimals with their scale)."""
+tagged so they come back with their type (and decimals with their scale).
+
+orjson writes and reads the text (UTF-8, not \\u-escaped: `STORE_FORMAT` 4). What it cannot write
+(an integer beyond 64 bits) the standard library writes, behind a leading space that sends the text
+back through the standard library too (orjson would read such an integer as a float); text it cannot
+read (NaN from an older row) the standard library reads.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 _TAGGERS: dict[type, Any] = {  # by exact type: the common case, one dict lookup
     Decimal: lambda value: {"$d": format(value, "f")},
     datetime: lambda value: {"$t": value.isoformat()},
     date: lambda value: {"$D": value.isoformat()},
 }
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+SLOW = " "  # what starts a text written by the standard library (see the module's docstring)
 
 
 def _default(value: Any) -> Any:
+    if type(value) is Decimal:  # by far the most common
+        return {"$d": format(value, "f")}
     tagger = _TAGGERS.get(type(value))
     if tagger is not None:
         return tagger(value)
@@ -49,7 +61,33 @@ def _hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
-_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"))
+def _untag(value: Any) -> Any:
+    """What `_hook` makes of a decoded value, applied inside out as `json` applies it."""
+    if type(value) is dict:
+        return _hook(_untag_items(value, value.items()))
+    if type(value) is list:
+        return _untag_items(value, enumerate(value))
+    return value
+
+
+def _untag_items(container: Any, items: Iterable[tuple[Any, Any]]) -> Any:
+    """`container` (a dict or list, whose `items` are given) with `_untag` applied to its items."""
+    for key, item in items:
+        kind = type(item)
+        if kind is dict:
+            if len(item) == 1:  # most often a tag of a text
+                tag, inner = next(iter(item.items()))
+                decoder = _DECODERS.get(tag)
+                if decoder is not None and type(inner) is str:
+                    container[key] = decoder(inner)
+                    continue
+            container[key] = _hook(_untag_items(item, item.items()))
+        elif kind is list:
+            _untag_items(item, enumerate(item))
+    return container
+
+
+_ENCODER = json.JSONEncoder(default=_default, separators=(",", ":"), ensure_ascii=False)
 _DECODER = json.JSONDecoder(object_hook=_hook)
 
 
@@ -69,8 +107,20 @@ def encoded(data: dict[str, Any], text: str) -> Encoded:
 def dumps(value: Any) -> str:
     if type(value) is Encoded:
         return value.text
-    return _ENCODER.encode(value)
+    try:
+        return orjson.dumps(value, default=_default, option=_OPTIONS).decode()
+    except orjson.JSONEncodeError as error:
+        if isinstance(error.__cause__, TypeError):  # `_default`: a value that cannot be stored
+            raise error.__cause__ from None
+    # what orjson does not write (an integer beyond 64 bits, deep nesting): the standard library does
+    return SLOW + _ENCODER.encode(value)
 
 
 def loads(text: str) -> Any:
-    return _DECODER.decode(text)
+    if text.startswith(SLOW):
+        return _DECODER.decode(text)
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _DECODER.decode(text)
+    return _untag(value) if '"$' in text else value

@@ -57,7 +57,8 @@ def test_a_focused_run_covers_updates_stops_and_deletes(target: Target) -> None:
         "delete_contract",
         "process_run",
     ]
-    result = run_stateful(target, "quick", seed=3, rules=focused, max_examples=6, steps=20)
+    # 12 examples: fewer leave which rules Hypothesis reaches to chance (its generation is not timing-free)
+    result = run_stateful(target, "quick", seed=3, rules=focused, max_examples=12, steps=20)
     assert result.ok, result.render()
     assert set(result.rules) - {"discover", "read_back"} <= set(focused)
     assert {"update_fixed", "stop_fixed", "update_contract"} <= set(result.rules), result.render()
