@@ -9,11 +9,14 @@ are remembered, and every call gets its own copy of the arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from mock_server.soap.envelope import SoapRequest
 
 MAX_BODY_BYTES = 2048  # larger bodies (batches) are rarely sent twice: always decoded
 MAX_DOCUMENT_BYTES = 4096  # whole requests remembered as sent (`DecodedDocuments`), header included
@@ -44,15 +47,38 @@ def _copy(value: Any) -> Any:
 
 
 BodyKey = tuple[Any, ...]
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
-class DecodedBodies:
+class _Recent(Generic[K, V]):
+    """At most `max_entries` values, the least recently used dropped first."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.pop(key, None)
+        if found is not None:
+            self._entries[key] = found  # now the most recently used
+        return found
+
+    def remember(self, key: K, value: V) -> None:
+        if len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class DecodedBodies(_Recent[BodyKey, DecodedBody]):
     """The decoded bodies of one service, least recently used first."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_body_bytes: int = MAX_BODY_BYTES) -> None:
-        self.max_entries = max_entries
+        super().__init__(max_entries)
         self.max_body_bytes = max_body_bytes
-        self._entries: dict[BodyKey, DecodedBody] = {}
 
     def key(self, operation: str, body: etree._Element) -> BodyKey | None:
         """The body as written with the namespaces in scope, or None when it is too large to remember."""
@@ -61,57 +87,29 @@ class DecodedBodies:
             return None
         return (operation, written, *body.nsmap.items())
 
-    def get(self, key: BodyKey) -> DecodedBody | None:
-        found = self._entries.pop(key, None)
-        if found is not None:
-            self._entries[key] = found  # now the most recently used
-        return found
-
-    def remember(self, key: BodyKey, decoded: DecodedBody) -> None:
-        if len(self._entries) >= self.max_entries:
-            del self._entries[next(iter(self._entries))]
-        self._entries[key] = decoded
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 @dataclass(frozen=True)
 class DecodedDocument:
-    """A whole request as sent, read and decoded before: its routing (a `SoapRequest`), its body's
-    decoding and its header's fields (None: no credentials); each call gets its own copies."""
+    """A whole request as sent, read and decoded before: its routing, its body's decoding and its
+    header's fields as the adapter remembers them; each call gets its own copies."""
 
-    request: Any
+    request: SoapRequest
     body: DecodedBody
-    header: dict[str, Any] | None
+    header: dict[str, Any]
 
 
-class DecodedDocuments:
-    """Whole small requests (bytes, content type, SOAPAction) read and decoded once: an integrator
-    repeats the very same calls, so even the envelope is parsed only the first time. Only requests
-    that were read and decoded without a fault are remembered."""
+DocumentKey = tuple[bytes, str | None, str | None]  # the request's bytes, Content-Type, SOAPAction
+
+
+class DecodedDocuments(_Recent[DocumentKey, DecodedDocument]):
+    """Whole small requests read and decoded once: an integrator repeats the very same calls, so even
+    the envelope is parsed only the first time. Only requests that were read and decoded without a
+    fault are remembered."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
-        self.max_entries = max_entries
+        super().__init__(max_entries)
         self.max_bytes = max_bytes
-        self._entries: dict[tuple[bytes, str | None, str | None], DecodedDocument] = {}
 
-    def get(
-        self, document: bytes, content_type: str | None, soap_action: str | None
-    ) -> DecodedDocument | None:
-        if len(document) > self.max_bytes:
-            return None
-        key = (document, content_type, soap_action)
-        found = self._entries.pop(key, None)
-        if found is not None:
-            self._entries[key] = found  # now the most recently used
-        return found
-
-    def remember(
-        self, document: bytes, content_type: str | None, soap_action: str | None, decoded: DecodedDocument
-    ) -> None:
-        if len(document) > self.max_bytes:
-            return
-        if len(self._entries) >= self.max_entries:
-            del self._entries[next(iter(self._entries))]
-        self._entries[(document, content_type, soap_action)] = decoded
+    def key(self, document: bytes, content_type: str | None, soap_action: str | None) -> DocumentKey | None:
+        """The request as sent, or None when it is too large to remember."""
+        return None if len(document) > self.max_bytes else (document, content_type, soap_action)

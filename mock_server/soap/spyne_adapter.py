@@ -140,18 +140,18 @@ class SpyneService:
     ) -> tuple[SoapRequest, DecodedCall]:
         """`read()` the request (its routing and checks), then decode it; a whole request sent before
         is neither read nor decoded again (`DecodedDocuments`)."""
-        known = self.documents.get(document, content_type, soap_action)
+        document_key = self.documents.key(document, content_type, soap_action)
+        known = None if document_key is None else self.documents.get(document_key)
         if known is not None:
-            header = None if known.header is None else dict(known.header)
-            return known.request, DecodedCall(
-                known.request.operation, known.body.arguments(), header, known.body
+            request = known.request
+            return request, DecodedCall(
+                request.operation, known.body.arguments(), _header_fields(known.header), known.body
             )
         request = read()
         decoded = self.decode(request, document)
-        header = None if decoded.header is None else dict(decoded.header)
-        self.documents.remember(
-            document, content_type, soap_action, DecodedDocument(request, decoded.body, header)
-        )
+        if document_key is not None:
+            header = _NO_HEADER if decoded.header is None else dict(decoded.header)
+            self.documents.remember(document_key, DecodedDocument(request, decoded.body, header))
         return request, decoded
 
     def decode(self, request: SoapRequest, document: bytes) -> DecodedCall:

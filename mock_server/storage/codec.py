@@ -18,24 +18,14 @@ from typing import Any
 
 import orjson
 
-_TAGGERS: dict[type, Any] = {  # by exact type: the common case, one dict lookup
-    Decimal: lambda value: {"$d": format(value, "f")},
-    datetime: lambda value: {"$t": value.isoformat()},
-    date: lambda value: {"$D": value.isoformat()},
-}
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 SLOW = " "  # what starts a text written by the standard library (see the module's docstring)
 
 
 def _default(value: Any) -> Any:
-    if type(value) is Decimal:  # by far the most common
+    if isinstance(value, Decimal):  # by far the most common
         return {"$d": format(value, "f")}
-    tagger = _TAGGERS.get(type(value))
-    if tagger is not None:
-        return tagger(value)
-    if isinstance(value, Decimal):
-        return {"$d": format(value, "f")}
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # before date: a datetime is a date
         return {"$t": value.isoformat()}
     if isinstance(value, date):
         return {"$D": value.isoformat()}
