@@ -105,7 +105,7 @@ class Bench:
         sizes = (300, 1_000) if self.quick else (1_000, 10_000)
         for employees in sizes:
             found = self.raw[f"large_{employees}"] = bench_large.bench_reads(
-                self.app(employees), 2 if self.quick else 3
+                self.app(employees), 2 if self.quick else 5
             )
             for operation in bench_large.LARGE_READS:
                 fig = found[operation]

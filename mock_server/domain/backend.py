@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime
 from decimal import localcontext
 from typing import Any
@@ -73,7 +72,8 @@ class Tenant:
 
     def save(self, entity: Debtor | Company | Employee) -> None:
         kind, parent = _kind_and_parent(entity)
-        self.store.put_entity(self.name, kind, entity.id, parent, asdict(entity))
+        # its fields, as `asdict` gives them (they are plain values) without its deep copy
+        self.store.put_entity(self.name, kind, entity.id, parent, dict(vars(entity)))
 
     # -- debtors, companies, employees with access checks -----------------------------------------
     def debtors(self) -> list[Debtor]:
@@ -151,17 +151,29 @@ class Tenant:
         created: datetime | None = None,
     ) -> StoredRecord:
         """Store a new record holding from `start` on (only in `start` when `variable`)."""
+        record = self.new_record(family, owner_kind, owner, start, data, variable, created)
+        self.store.put_record(self.name, record)
+        return record
+
+    def new_record(
+        self,
+        family: str,
+        owner_kind: str,
+        owner: int,
+        start: Period,
+        data: dict[str, Any],
+        variable: bool = False,
+        created: datetime | None = None,
+    ) -> StoredRecord:
+        """`add_record` but the storing: the record with its new id, for `put_record` later (seeding
+        completes some records once later ids exist)."""
         key = start.key
         if created is None or created is not self._created[0]:
             self._created = (created, (created or self.now()).replace(microsecond=0).isoformat())
-        moment = self._created[1]
-        store = self.store  # `next_id` and `put_record`, called straight (seeding adds millions)
-        record_id = store.next_id(self.name, "record", 1000)
-        record = StoredRecord(
-            family, owner_kind, owner, record_id, key, key if variable else None, moment, data
+        record_id = self.store.next_id(self.name, "record", 1000)  # called straight: seeding adds millions
+        return StoredRecord(
+            family, owner_kind, owner, record_id, key, key if variable else None, self._created[1], data
         )
-        store.put_record(self.name, record)
-        return record
 
     def add_records(
         self,

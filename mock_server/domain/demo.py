@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.backend import Tenant
+from mock_server.domain.demo_catalogue import COST_TYPE, SCALES
+from mock_server.domain.demo_people import Hired, salary_table
 from mock_server.domain.demo_reference import seed_reference
 from mock_server.domain.dutch_data import DutchDataGenerator, Person, bic_for, domain_for_company, work_email
 from mock_server.domain.history import replay_history
@@ -28,6 +30,7 @@ from mock_server.domain.periods import (
     midnight,
     previous_period,
 )
+from mock_server.domain.records import StoredRecord
 from mock_server.domain.schedules import employee_schedule
 from mock_server.domain.tax_periods import default_declaration_kind
 
@@ -81,6 +84,10 @@ class Seeder:
         self.cost_centers: dict[tuple[int, str], int] = {}  # (company, code) -> record id
         self.period_types: dict[tuple[str, int], PeriodType] = {}  # (owner kind, owner) -> its company's
         self._begins: dict[tuple[PeriodType, Period], datetime] = {}  # see `_begin`
+        self.staff: dict[int, list[Hired]] = {}  # company id -> its employees, for `seed_reference`
+        self._tables: dict[tuple[int, int], dict[str, Any]] = {}  # see `_salary_table`
+        # the data of a function record until `seed_employee` completes it, by department (shared)
+        self._functions = {code: {"Code": 10 + code, "Description": "Medewerker"} for code in (1, 2, 3)}
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
@@ -90,10 +97,16 @@ class Seeder:
         ]
         for n in range(self.shape.employees):
             self._employee(companies[n % len(companies)], n // len(companies))
-        seed_reference(self.tenant, debtors, companies, self.created)
+        seed_reference(self.tenant, debtors, companies, self.created, self.staff)
+        self.staff.clear()  # all stored now
         for company in companies:
             seed_leave(self.tenant, company, self.created)
             replay_history(self.tenant, company, self.shape.unsent_declarations)
+
+    def _new(self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any]) -> StoredRecord:
+        """A record with its id, not stored yet (`Hired`)."""
+        created = self._created(self.period_types[(kind, owner)], start)
+        return self.tenant.new_record(family, kind, owner, start, data, created=created)
 
     def _record(
         self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
@@ -112,6 +125,13 @@ class Seeder:
         if begin is None:
             begin = self._begins[(period_type, start)] = midnight(first_day(period_type, start))
         return begin
+
+    def _salary_table(self, company: Company, scale_index: int) -> dict[str, Any]:
+        """`salary_table`, made once per company and scale (it is encoded, never changed)."""
+        table = self._tables.get((company.id, scale_index))
+        if table is None:
+            table = self._tables[(company.id, scale_index)] = salary_table(company, scale_index)
+        return table
 
     def _debtor(self, index: int) -> Debtor:
         debtor = Debtor(
@@ -218,8 +238,9 @@ class Seeder:
             self._record(
                 "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour, weekly)
             )
-        self._employment(employee, company, start)
-        self._money(employee, company, start, person, weekly)
+        function, cost_center = self._employment(employee, company, start)
+        salary = self._money(employee, company, start, person, weekly)
+        self.staff.setdefault(company.id, []).append(Hired(employee, salary, function, cost_center))
 
     def _personal_info(
         self, employee: Employee, person: Person, company: Company, start: Period
@@ -266,7 +287,11 @@ class Seeder:
             "HoursPerWeek": weekly,
         }
 
-    def _employment(self, employee: Employee, company: Company, start: Period) -> None:
+    def _employment(
+        self, employee: Employee, company: Company, start: Period
+    ) -> tuple[StoredRecord, StoredRecord]:
+        """The employment and department; the function and cost-center records are returned, for
+        `seed_employee` to store (see `Hired`)."""
         begin = self._begin(company.type, start)
         self._record(
             "Employment",
@@ -288,30 +313,23 @@ class Seeder:
             start,
             {"Code": department[0], "Description": department[1]},
         )
-        self._record(
-            "Function",
-            "employee",
-            employee.id,
-            start,
-            {"Code": 10 + department[0], "Description": "Medewerker"},
-        )
+        function = self._new("Function", "employee", employee.id, start, self._functions[department[0]])
         code = str(100 * department[0])
         cost_center = {
             "Code": code,
             "Description": department[1],
             "Id": self.cost_centers[(company.id, code)],
         }
-        self._record(
-            "CostCenter",
-            "employee",
-            employee.id,
-            start,
-            {"CostCenter": cost_center, "Percentage": Decimal("100.00"), "Default": True},
+        share = {"CostCenter": cost_center, "Percentage": Decimal("100.00"), "Default": True}
+        return function, self._new(
+            "CostCenter", "employee", employee.id, start, {**share, "Kostensoort": COST_TYPE}
         )
 
     def _money(
         self, employee: Employee, company: Company, start: Period, person: Person, weekly: Decimal
-    ) -> None:
+    ) -> StoredRecord | None:
+        """Salary, schedule, address and bank account; a salary on a scale is returned, not stored
+        (see `Hired`)."""
         zero_hour = not weekly
         begin = self._begin(company.type, start)
         value = (
@@ -319,18 +337,18 @@ class Seeder:
             if zero_hour
             else Decimal(self.random.randint(2400, 5200))
         )
-        self._record(
-            "Salary",
-            "employee",
-            employee.id,
-            start,
-            {
-                "Value": value.quantize(Decimal("0.01")),
-                "Type": 3 if zero_hour else 1,
-                "StartDate": begin,
-                "CreationDate": self._created(company.type, start),
-            },
-        )
+        salary: dict[str, Any] = {
+            "Value": value.quantize(Decimal("0.01")),
+            "Type": 3 if zero_hour else 1,
+            "StartDate": begin,
+            "CreationDate": self._created(company.type, start),
+        }
+        deferred = None
+        if employee.employee_type == 5:  # a flexible (zero-hour) employee's pay is on no scale
+            self._record("Salary", "employee", employee.id, start, salary)
+        else:
+            salary["SalaryTable"] = self._salary_table(company, employee.id % len(SCALES))
+            deferred = self._new("Salary", "employee", employee.id, start, salary)
         self._record(
             "Schedule",
             "employee",
@@ -360,6 +378,7 @@ class Seeder:
                 "Type": "Standaard",
             },
         )
+        return deferred
 
 
 def _address(person: Person) -> dict[str, Any]:

@@ -26,7 +26,6 @@ LEASE_CARS = (
     ("Kia", "Niro EV", "16", "HX-907-T", "44790.00"),
 )
 
-ENRICHED = ("Salary", "Function", "CostCenter")  # seeded families whose records get nested objects
 Add = Callable[[str, str, int, Period, dict[str, Any]], int]
 
 

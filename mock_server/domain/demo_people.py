@@ -1,16 +1,18 @@
 """Reference data of each employee: wage-tax and SVW settings, service, labour agreement, manager, the
-salary's scale, the function's catalogue entry, the cost type; and by position (so every company of ten or
-more has them) partners, children, absences, lease cars, performance reviews and free fields."""
+function's catalogue entry; and by position (so every company of ten or more has them) partners,
+children, absences, lease cars, performance reviews and free fields. The salary (with its scale), function
+and cost center (with its cost type) made with the employee are stored here too (`Hired`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from mock_server.domain.backend import Tenant
 from mock_server.domain.demo_catalogue import (
     ALWAYS,
-    COST_TYPE,
     FUNCTIONS,
     LEASE_CARS,
     MANAGERS,
@@ -26,19 +28,29 @@ from mock_server.domain.periods import Period, containing, first_day, midnight
 from mock_server.domain.records import StoredRecord
 
 
+@dataclass(frozen=True, slots=True)
+class Hired:
+    """A seeded employee, as `seed_employee` completes it. Its salary on a scale, function and cost
+    center were given their ids when the employee was made (in its first period), and are stored by
+    `seed_employee`: the function once the debtor's catalogue exists, all three where they always
+    were stored (so the rows of a seeded environment keep their order)."""
+
+    employee: Employee
+    salary: StoredRecord | None  # None: stored already (a flexible employee's, on no scale)
+    function: StoredRecord
+    cost_center: StoredRecord
+
+
 def seed_employee(
     tenant: Tenant,
     add: Add,
     company: Company,
-    employee: Employee,
     position: int,
     functions: dict[int, int],
-    own: dict[str, list[StoredRecord]],
+    hired: Hired,
 ) -> None:
-    employment = own["Employment"]
-    start = employment[0].period if employment else company.current
+    employee, start = hired.employee, hired.function.period
     begin = midnight(first_day(company.type, start))
-    flexible = employee.employee_type == 5
     add(
         "WageTax",
         "employee",
@@ -110,42 +122,32 @@ def seed_employee(
             "Value": "true" if position % 2 else "false",
         },
     )
-    _enrich(tenant, company, employee, flexible, functions, own)
+    _store_held(tenant, hired, functions)
     _by_position(add, company, employee, position, start)
 
 
-def _enrich(
-    tenant: Tenant,
-    company: Company,
-    employee: Employee,
-    flexible: bool,
-    functions: dict[int, int],
-    own: dict[str, list[StoredRecord]],
-) -> None:
-    """Nested objects of seeded records: the salary's scale, the function's catalogue entry, the cost type."""
-    for record in own["Salary"] if not flexible else []:
-        scale = SCALES[employee.id % len(SCALES)]
-        table = {
-            "Code": 1,
-            "Description": "Loontabel CAO Horeca",
-            "Schaal": {
-                k: v for k, v in salary_scales(company)[SCALES.index(scale)].items() if "Guid" not in k
-            },
-            "Trede": {k: v for k, v in salary_steps(company, scale[0])[1].items() if "Guid" not in k},
-        }
-        record.data = {**record.data, "SalaryTable": table}
-        tenant.put_record(record)
-    for record in own["Function"]:
-        code = int(record.data.get("Code") or 0)
-        text = dict(FUNCTIONS).get(code, record.data.get("Description"))
-        record.data = {
-            **record.data,
-            "Function": {"Id": functions.get(code, 0), "Code": code, "Description": text},
-        }
-        tenant.put_record(record)
-    for record in own["CostCenter"]:
-        record.data = {**record.data, "Kostensoort": COST_TYPE}
-        tenant.put_record(record)
+def salary_table(company: Company, scale_index: int) -> dict[str, Any]:
+    """The nested salary table of a seeded salary on scale `SCALES[scale_index]`, step 1."""
+    scale = SCALES[scale_index]
+    return {
+        "Code": 1,
+        "Description": "Loontabel CAO Horeca",
+        "Schaal": {k: v for k, v in salary_scales(company)[scale_index].items() if "Guid" not in k},
+        "Trede": {k: v for k, v in salary_steps(company, scale[0])[1].items() if "Guid" not in k},
+    }
+
+
+def _store_held(tenant: Tenant, hired: Hired, functions: dict[int, int]) -> None:
+    """The records `hired` holds, the function with its catalogue entry (which exists by now)."""
+    if hired.salary is not None:
+        tenant.put_record(hired.salary)
+    record = hired.function
+    code = int(record.data.get("Code") or 0)
+    text = dict(FUNCTIONS).get(code, record.data.get("Description"))
+    catalogued = {"Id": functions.get(code, 0), "Code": code, "Description": text}
+    record.data = {**record.data, "Function": catalogued}
+    tenant.put_record(record)
+    tenant.put_record(hired.cost_center)
 
 
 def _by_position(add: Add, company: Company, employee: Employee, position: int, start: Period) -> None:

@@ -19,7 +19,6 @@ from mock_server.domain.backend import Tenant
 from mock_server.domain.demo_catalogue import (
     ALWAYS,
     DEPARTMENTS,
-    ENRICHED,
     FUNCTIONS,
     MANAGERS,
     TITLES,
@@ -28,7 +27,7 @@ from mock_server.domain.demo_catalogue import (
     labour_agreement,
     manager,
 )
-from mock_server.domain.demo_people import seed_employee
+from mock_server.domain.demo_people import Hired, seed_employee
 from mock_server.domain.dutch_places import TOWNS
 from mock_server.domain.model import Company, Debtor
 from mock_server.domain.periods import Period
@@ -36,20 +35,22 @@ from mock_server.domain.schedules import company_fulltime_schedule
 
 
 def seed_reference(
-    tenant: Tenant, debtors: list[Debtor], companies: list[Company], created: datetime
+    tenant: Tenant,
+    debtors: list[Debtor],
+    companies: list[Company],
+    created: datetime,
+    staff: dict[int, list[Hired]],
 ) -> None:
+    """`staff`: each company's employees as seeded, in order."""
+
     def add(family: str, kind: str, owner: int, start: Period, data: dict[str, Any]) -> int:
         return tenant.add_record(family, kind, owner, start, data, created=created).id
 
     functions = {debtor.id: _debtor(add, debtor) for debtor in debtors}
     for company in companies:
         _company(add, company)
-        employees = tenant.employees(company.id)
-        owners = [e.id for e in employees]
-        held = {f: tenant.records_by_owner(f, "employee", owners) for f in ("Employment", *ENRICHED)}
-        for position, employee in enumerate(employees):
-            own = {family: by_owner.get(employee.id, []) for family, by_owner in held.items()}
-            seed_employee(tenant, add, company, employee, position, functions[company.debtor_id], own)
+        for position, hired in enumerate(staff.get(company.id, [])):
+            seed_employee(tenant, add, company, position, functions[company.debtor_id], hired)
 
 
 def _debtor(add: Add, debtor: Debtor) -> dict[int, int]:

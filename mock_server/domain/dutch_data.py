@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import random
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from faker import Faker
 
@@ -97,6 +99,10 @@ NATIONALITIES: dict[int, Nationality] = {
     )
 }
 _FOREIGN_NATIONALITIES = tuple(n for n in NATIONALITIES.values() if n.code != 1)
+# cumulative weights, as `random.choices` makes of weights on every draw (the same draws, made once)
+_FOREIGN_CUMULATIVE = list(accumulate(n.weight for n in _FOREIGN_NATIONALITIES))
+_TOWN_CUMULATIVE = list(accumulate(town.weight for town in TOWNS))
+_EXTRA_INITIALS_CUMULATIVE = list(accumulate((55, 35, 10)))
 
 
 def declaration_nationality(code: int) -> str:
@@ -172,9 +178,14 @@ def is_valid_bsn(value: str) -> bool:
     return (_weighted_sum(value[:8], range(9, 1, -1)) - int(value[8])) % 11 == 0
 
 
+_LETTER_NUMBERS = str.maketrans(  # ISO 13616: A (or a) is 10, ..., Z is 35
+    {letter: str(int(letter, 36)) for letter in string.ascii_letters}
+)
+
+
 def _iban_remainder(iban: str) -> int:
     rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97
+    return int(rearranged.translate(_LETTER_NUMBERS)) % 97
 
 
 def is_valid_iban(value: str) -> bool:
@@ -285,7 +296,7 @@ class DutchDataGenerator:
         self._used_ibans: set[str] = set()
         self._used_kvk: set[str] = set()
         self._banks = list(_BANK_WEIGHTS)
-        self._bank_weights = list(_BANK_WEIGHTS.values())
+        self._bank_cumulative = list(accumulate(_BANK_WEIGHTS.values()))
         self._oldest = _years_before(reference_date, 68) + timedelta(days=1)
         self._youngest = _years_before(reference_date, 18)
 
@@ -305,7 +316,7 @@ class DutchDataGenerator:
 
     def iban(self) -> str:
         while True:
-            bank = self._rng.choices(self._banks, self._bank_weights)[0]
+            bank = self._rng.choices(self._banks, cum_weights=self._bank_cumulative)[0]
             account = self._account_number()
             bban = f"{bank}{account}"
             iban = f"NL{iban_check_digits('NL', bban)}{bban}"
@@ -355,7 +366,7 @@ class DutchDataGenerator:
         return "", self._rng.choice(pools.plain_surnames)
 
     def _initials(self, first_name: str, names: list[str]) -> str:
-        extra = self._rng.choices((0, 1, 2), (55, 35, 10))[0]
+        extra = self._rng.choices((0, 1, 2), cum_weights=_EXTRA_INITIALS_CUMULATIVE)[0]
         letters = [first_name[0]] + [self._rng.choice(names)[0] for _ in range(extra)]
         return "".join(f"{letter.upper()}." for letter in letters)
 
@@ -364,7 +375,7 @@ class DutchDataGenerator:
         return self._oldest + timedelta(days=self._rng.randint(0, span))
 
     def _town(self) -> Town:
-        return self._rng.choices(TOWNS, [town.weight for town in TOWNS])[0]
+        return self._rng.choices(TOWNS, cum_weights=_TOWN_CUMULATIVE)[0]
 
     def _postal_code(self, town: Town) -> str:
         """A postcode of the town: its four digits from the town's range, two letters (never SA, SD, SS)."""
@@ -383,7 +394,7 @@ class DutchDataGenerator:
         if self._rng.random() < _DUTCH_SHARE:
             return 1, self._town().name, "NL"
         choices = _FOREIGN_NATIONALITIES
-        chosen = self._rng.choices(choices, [n.weight for n in choices])[0]
+        chosen = self._rng.choices(choices, cum_weights=_FOREIGN_CUMULATIVE)[0]
         return chosen.code, chosen.place_of_birth, chosen.country_iso
 
     def _private_email(self, first_name: str, prefix: str, last_name: str, birthday: date) -> str:
