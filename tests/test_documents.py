@@ -25,7 +25,8 @@ from mock_server.documents.wagetax import (
     wage_tax_declaration_xml,
 )
 from mock_server.documents.wagetax import NAMESPACE as LA
-from mock_server.domain.dutch_data import DutchDataGenerator, bic_for
+from mock_server.domain.dutch_data import DutchDataGenerator
+from mock_server.domain.dutch_numbers import bic_for
 
 CREATED = datetime(2026, 1, 24, 9, 30, 15)
 

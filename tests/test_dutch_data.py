@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 
 from mock_server.domain.dutch_data import (
-    BANK_BICS,
     NAME_PREFIXES,
     DutchDataGenerator,
     Person,
-    bic_for,
     domain_for_company,
+    work_email,
+)
+from mock_server.domain.dutch_numbers import (
+    BANK_BICS,
+    bic_for,
     is_valid_bsn,
     is_valid_iban,
     is_valid_loonheffingennummer,
-    work_email,
 )
 
 REFERENCE = date(2026, 1, 1)

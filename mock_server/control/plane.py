@@ -17,6 +17,7 @@ from mock_server.control import params, snapshot
 from mock_server.control.errors import Conflict, Invalid, NotFound
 from mock_server.control.fault_injection import FaultRule, rule_from_json
 from mock_server.control.journal import JournalEntry, JournalQuery
+from mock_server.control.summaries import company_summary, period_json, run_json
 from mock_server.control.verify import VerifyResult, verify
 from mock_server.domain.backend import Tenant
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
@@ -29,8 +30,6 @@ from mock_server.scenario import ScenarioError, parse_scenario
 
 if TYPE_CHECKING:
     from mock_server.app import MockApp
-
-RECENT_RUNS = 5
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ class ControlPlane:
 
     def describe(self, name: str) -> dict[str, Any]:
         tenant = self._tenant(name)
-        companies = [self._company(tenant, company) for company in tenant.companies()]
+        companies = [company_summary(tenant, company) for company in tenant.companies()]
         debtors = [{"id": d.id, "number": d.number, "name": d.name} for d in tenant.debtors()]
         return {**self._summary(name), "debtors": debtors, "companies": companies}
 
@@ -209,7 +208,7 @@ class ControlPlane:
         closed = company.current
         with self.backend.transaction():
             advance(tenant, company)
-        return {"closed": _period(closed), "current": _period(company.current)}
+        return {"closed": period_json(closed), "current": period_json(company.current)}
 
     def process_run(self, name: str, company_id: int, description: str | None = None) -> dict[str, Any]:
         """Run payroll for the company's current period (as `RunRequest_Insert` asks), which closes it."""
@@ -226,10 +225,10 @@ class ControlPlane:
                 tenant.put_record(run)
         payslips = [r for r in tenant.records("Payslip", "employee") if r.data.get("RunId") == run_id]
         return {
-            **_run(run),
-            "period": _period(period),
+            **run_json(run),
+            "period": period_json(period),
             "payslips": len(payslips),
-            "current": _period(company.current),
+            "current": period_json(company.current),
         }
 
     # -- throttle ----------------------------------------------------------------------------------
@@ -366,19 +365,6 @@ class ControlPlane:
             "employees": store.count(name, "employee"),
         }
 
-    def _company(self, tenant: Tenant, company: Company) -> dict[str, Any]:
-        runs = tenant.records("Run", "company", [company.id])
-        return {
-            "id": company.id,
-            "debtor_id": company.debtor_id,
-            "number": company.number,
-            "name": company.name,
-            "period_type": company.period_type,
-            "current_period": _period(company.current),
-            "employees": tenant.store.count(tenant.name, "employee", company.id),
-            "runs": [_run(r) for r in sorted(runs, key=lambda r: r.id)[-RECENT_RUNS:][::-1]],
-        }
-
     def _credentials(self, name: str, user: ApiUser) -> Credentials:
         return Credentials(name, user.username, user.token, name)
 
@@ -390,19 +376,3 @@ class ControlPlane:
 
 def _is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
-
-
-def _period(period: Any) -> dict[str, int]:
-    return {"period": period.number, "year": period.year}
-
-
-def _run(record: Any) -> dict[str, Any]:
-    data = record.data
-    return {
-        "id": record.id,
-        "number": data.get("Number"),
-        "year": data.get("Year"),
-        "period": data.get("PeriodStart"),
-        "description": data.get("Description"),
-        "run_at": data["RunAt"].isoformat() if hasattr(data.get("RunAt"), "isoformat") else data.get("RunAt"),
-    }

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from mock_server.domain.dutch_data import BANK_BICS, is_valid_iban
+from mock_server.domain.dutch_numbers import BANK_BICS, is_valid_iban
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 _CENT = Decimal("0.01")

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from mock_server.domain.dutch_data import is_valid_bsn, is_valid_loonheffingennummer
+from mock_server.domain.dutch_numbers import is_valid_bsn, is_valid_loonheffingennummer
 from mock_server.domain.figures import whole_euros  # the one rounding rule (see domain/figures.py)
 
 NAMESPACE = "http://xml.belastingdienst.nl/schemas/Loonaangifte/2026/01"

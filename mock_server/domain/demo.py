@@ -18,7 +18,8 @@ from mock_server.domain.backend import Tenant
 from mock_server.domain.demo_catalogue import COST_TYPE, SCALES
 from mock_server.domain.demo_people import Hired, salary_table
 from mock_server.domain.demo_reference import seed_reference
-from mock_server.domain.dutch_data import DutchDataGenerator, Person, bic_for, domain_for_company, work_email
+from mock_server.domain.dutch_data import DutchDataGenerator, Person, domain_for_company, work_email
+from mock_server.domain.dutch_numbers import bic_for
 from mock_server.domain.history import replay_history
 from mock_server.domain.leave_seed import seed_leave
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mock_server.domain.dutch_data import is_valid_iban
+from mock_server.domain.dutch_numbers import is_valid_iban
 from mock_server.domain.errors import InvalidHourComponent, InvalidIban, InvalidWageComponent
 from mock_server.domain.model import Company
 from mock_server.services.call import Call
