@@ -59,9 +59,8 @@ class ReplayCache:
     sealed: dict[int, str] = field(default_factory=dict)  # declaration id -> its sums record's JSON text
     open: int | None = None
     slips: dict[int, tuple[Any, Sums, Fresh]] = field(default_factory=dict)  # by id(slip.lines): `_added`
-    # declaration id -> employee -> the JSON text of its sums (`_entry`)
+    # declaration id -> employee -> the JSON text of its sums, while they are those of one slip
     entries: dict[int, dict[int, str]] = field(default_factory=dict)
-    steps: dict[tuple[int, int], tuple[Sums, Sums, Sums, int, str | None]] = field(default_factory=dict)
 
 
 def declare(
@@ -106,24 +105,17 @@ def declare(
         payables[e] if payables is not None else payable(known[e]) for e in added if e in known
     )
     new = {e: fresh[e] for e in fresh if e not in known}  # what `add_sums` and `payable` give them
-    if replay is None:
-        add_sums(known, {e: sums for e, sums in added.items() if e not in new})
+    add_sums(known, {e: sums for e, sums in added.items() if e not in new})
     entries = replay.entries.setdefault(declaration.id, {}) if replay is not None else {}
     for employee in added:  # only the employees of this run changed
         if employee in new:
             sums, amount, text = new[employee]
-            # while replaying, sums are never changed in place (`_step`): shared, not copied
-            known[employee] = sums if replay is not None else dict(sums)
+            known[employee] = dict(sums)
             if text is not None:
                 entries[employee] = text
-        elif replay is not None:
-            known[employee], amount, text = _step(replay, known[employee], added[employee])
-            if text is None:
-                entries.pop(employee, None)
-            else:
-                entries[employee] = f'"{employee}":{{{text}}}'
         else:
             amount = payable(known[employee])
+            entries.pop(employee, None)
         total += amount
         if payables is not None:
             payables[employee] = amount
@@ -196,26 +188,8 @@ def _entry(owner: int, values: Sums) -> str:
     """One employee's sums as `dumps` writes them in a sums record: `"owner":{"name":{"$d":"1.00"},...}`."""
     if type(owner) is not int or any(type(value) is not Decimal for value in values.values()):
         return dumps({str(owner): values})[1:-1]
-    return f'"{owner}":{{{_inner(values)}}}'
-
-
-def _inner(values: Sums) -> str:
-    """`_entry` but the owner, for sums of Decimals only."""
-    return ",".join(f'"{name}":{{"$d":"{format(value, "f")}"}}' for name, value in values.items())
-
-
-def _step(replay: ReplayCache, before: Sums, more: Sums) -> tuple[Sums, int, str | None]:
-    """While replaying: an employee's sums `before` with `more` added (what `add_sums` makes of them,
-    as a new object), their `payable` amount and their `_entry` text but the owner. Employees paid
-    alike share their sums objects, so each step is computed once for all of them."""
-    key = (id(before), id(more))
-    hit = replay.steps.get(key)
-    if hit is None or hit[0] is not before or hit[1] is not more:
-        after = dict(before)
-        add_sums({0: after}, {0: more})
-        text = _inner(after) if all(type(value) is Decimal for value in after.values()) else None
-        hit = replay.steps[key] = (before, more, after, payable(after), text)
-    return hit[2], hit[3], hit[4]
+    inner = ",".join(f'"{name}":{{"$d":"{format(value, "f")}"}}' for name, value in values.items())
+    return f'"{owner}":{{{inner}}}'
 
 
 def _seal_open(replay: ReplayCache, current: int) -> None:
