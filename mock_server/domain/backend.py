@@ -151,7 +151,9 @@ class Tenant:
         created: datetime | None = None,
     ) -> StoredRecord:
         """Store a new record holding from `start` on (only in `start` when `variable`)."""
-        record = self.new_record(family, owner_kind, owner, start, data, variable, created)
+        record = self.new_record(family, owner_kind, owner, start, data, created)
+        if variable:
+            record.until = record.start
         self.store.put_record(self.name, record)
         return record
 
@@ -162,18 +164,14 @@ class Tenant:
         owner: int,
         start: Period,
         data: dict[str, Any],
-        variable: bool = False,
-        created: datetime | None = None,
+        created: datetime | None,
     ) -> StoredRecord:
-        """`add_record` but the storing: the record with its new id, for `put_record` later (seeding
-        completes some records once later ids exist)."""
-        key = start.key
+        """A record holding from `start` on, with its new id, not stored yet: for `put_record` later
+        (seeding completes some records once later ids exist)."""
         if created is None or created is not self._created[0]:
             self._created = (created, (created or self.now()).replace(microsecond=0).isoformat())
         record_id = self.store.next_id(self.name, "record", 1000)  # called straight: seeding adds millions
-        return StoredRecord(
-            family, owner_kind, owner, record_id, key, key if variable else None, self._created[1], data
-        )
+        return StoredRecord(family, owner_kind, owner, record_id, start.key, None, self._created[1], data)
 
     def add_records(
         self,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.backend import Tenant
-from mock_server.domain.demo_catalogue import COST_TYPE, SCALES
+from mock_server.domain.demo_catalogue import COST_TYPE, DEPARTMENTS, SCALES
 from mock_server.domain.demo_people import Hired, salary_table
 from mock_server.domain.demo_reference import seed_reference
 from mock_server.domain.dutch_data import DutchDataGenerator, Person, domain_for_company, work_email
@@ -88,7 +88,7 @@ class Seeder:
         self.staff: dict[int, list[Hired]] = {}  # company id -> its employees, for `seed_reference`
         self._tables: dict[tuple[int, int], dict[str, Any]] = {}  # see `_salary_table`
         # the data of a function record until `seed_employee` completes it, by department (shared)
-        self._functions = {code: {"Code": 10 + code, "Description": "Medewerker"} for code in (1, 2, 3)}
+        self._functions = {code: {"Code": 10 + code, "Description": "Medewerker"} for code, _ in DEPARTMENTS}
 
     def run(self) -> None:
         debtors = [self._debtor(n) for n in range(self.shape.debtors)]
@@ -107,7 +107,7 @@ class Seeder:
     def _new(self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any]) -> StoredRecord:
         """A record with its id, not stored yet (`Hired`)."""
         created = self._created(self.period_types[(kind, owner)], start)
-        return self.tenant.new_record(family, kind, owner, start, data, created=created)
+        return self.tenant.new_record(family, kind, owner, start, data, created)
 
     def _record(
         self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any], variable: bool = False
@@ -306,7 +306,7 @@ class Seeder:
                 "InitialStartDate": begin,
             },
         )
-        department = self.random.choice(((1, "Bediening"), (2, "Keuken"), (3, "Administratie")))
+        department = self.random.choice(DEPARTMENTS)
         self._record(
             "Department",
             "employee",

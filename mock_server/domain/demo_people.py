@@ -27,6 +27,8 @@ from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, containing, first_day, midnight
 from mock_server.domain.records import StoredRecord
 
+_FUNCTION_NAMES = dict(FUNCTIONS)  # code -> catalogue description
+
 
 @dataclass(frozen=True, slots=True)
 class Hired:
@@ -143,7 +145,7 @@ def _store_held(tenant: Tenant, hired: Hired, functions: dict[int, int]) -> None
         tenant.put_record(hired.salary)
     record = hired.function
     code = int(record.data.get("Code") or 0)
-    text = dict(FUNCTIONS).get(code, record.data.get("Description"))
+    text = _FUNCTION_NAMES.get(code, record.data.get("Description"))
     catalogued = {"Id": functions.get(code, 0), "Code": code, "Description": text}
     record.data = {**record.data, "Function": catalogued}
     tenant.put_record(record)

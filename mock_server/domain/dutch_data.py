@@ -69,6 +69,8 @@ NATIONALITIES: dict[int, Nationality] = {
 }
 _FOREIGN_NATIONALITIES = tuple(n for n in NATIONALITIES.values() if n.code != 1)
 # cumulative weights, as `random.choices` makes of weights on every draw (the same draws, made once)
+_BANKS = list(_BANK_WEIGHTS)
+_BANK_CUMULATIVE = list(accumulate(_BANK_WEIGHTS.values()))
 _FOREIGN_CUMULATIVE = list(accumulate(n.weight for n in _FOREIGN_NATIONALITIES))
 _TOWN_CUMULATIVE = list(accumulate(town.weight for town in TOWNS))
 _EXTRA_INITIALS_CUMULATIVE = list(accumulate((55, 35, 10)))
@@ -206,8 +208,6 @@ class DutchDataGenerator:
         self._used_numbers: set[str] = set()
         self._used_ibans: set[str] = set()
         self._used_kvk: set[str] = set()
-        self._banks = list(_BANK_WEIGHTS)
-        self._bank_cumulative = list(accumulate(_BANK_WEIGHTS.values()))
         self._oldest = _years_before(reference_date, 68) + timedelta(days=1)
         self._youngest = _years_before(reference_date, 18)
 
@@ -227,7 +227,7 @@ class DutchDataGenerator:
 
     def iban(self) -> str:
         while True:
-            bank = self._rng.choices(self._banks, cum_weights=self._bank_cumulative)[0]
+            bank = self._rng.choices(_BANKS, cum_weights=_BANK_CUMULATIVE)[0]
             account = self._account_number()
             bban = f"{bank}{account}"
             iban = f"NL{iban_check_digits('NL', bban)}{bban}"
