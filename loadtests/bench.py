@@ -176,6 +176,24 @@ class Bench:
                  f"{rss:.0f} MB (peak {found['peak_rss_mb']:.0f})", rss <= 300)  # fmt: skip
         reset = found["reset_after_run_s"]
         self.add(f"Reset of the {employees:,} after one run", "<= 2 s", f"{reset:.2f} s", reset <= 2)
+        self._seed_cache(employees)
+
+    def _seed_cache(self, employees: int) -> None:
+        """Two more servers on one `--seed-cache` folder: the first seeds and writes the cache file,
+        the second copies the environment from it (informational: the target is the cold seeding)."""
+        with tempfile.TemporaryDirectory() as folder:
+            filling = bench_seeding.bench_seed(employees, Path(folder))
+            warm = bench_seeding.bench_seed(employees, Path(folder))
+        self.raw["seed_cache"] = {"filling": filling, "warm": warm}
+        self.add(f"Seeding {employees:,} and writing the seed cache", "-",
+                 f"{filling['seed_wall_s']:.1f} s ({filling['seeded']})", None)  # fmt: skip
+        self.add(f"Seeding {employees:,} again, from the seed cache", "-",
+                 f"{warm['seed_wall_s']:.1f} s ({warm['seeded']}, peak {warm['peak_rss_mb']:.0f} MB)",
+                 None)  # fmt: skip
+        if warm["seeded"] != "seed cache":
+            raise bench_small.BenchError(
+                f"the second server did not copy from the seed cache: {warm['seeded']}"
+            )
 
     def journal(self) -> None:
         found = self.raw["journal"] = self._script("bench_journal.py", *(["--quick"] if self.quick else []))

@@ -22,6 +22,7 @@ from mock_server.domain.demo import (
 from mock_server.settings import MockSettings
 from mock_server.soap.pipeline import Pipeline
 from mock_server.soap.wsgi import SoapApp, StartResponse
+from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
 DEFAULT_DEMO = EnvironmentShape()
@@ -41,6 +42,8 @@ class MockApp:
     ) -> None:
         self.settings = settings or MockSettings()
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
+        if self.settings.seed_cache:
+            self.backend.seed_cache = SeedCache(self.settings.seed_cache)
         self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
         self.origins: dict[str, str] = {}  # environment -> "created", "reused" or "re-seeded: <why>"
         if demo is not None:
@@ -68,7 +71,10 @@ class MockApp:
         self.origins[setup.spec.name] = origin(stored, f"{STORE_FORMAT}|{fingerprint}")
         if self.progress is not None and self.origins[setup.spec.name] != "reused":
             seeder = self.progress.wrap(setup.spec.name, setup.shape.employees, seeder)
-        self.backend.add_environment(setup.spec, seeder, replace=replace, fingerprint=fingerprint)
+        backend = self.backend
+        backend.add_environment(setup.spec, seeder, replace=replace, fingerprint=fingerprint, cacheable=True)
+        if backend.sources[setup.spec.name] == "seed cache":
+            self.origins[setup.spec.name] = "copied from the seed cache"
 
     def reset(self, environment: str) -> None:
         """Re-seed one environment and forget its journal, injected faults and throttle budget."""

@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one)")
     serve.add_argument("--state", metavar="PATH", help="SQLite file that keeps state across restarts")
+    serve.add_argument(
+        "--seed-cache",
+        default=os.environ.get("NMBRS_MOCK_SEED_CACHE") or None,
+        metavar="DIR",
+        help="folder that keeps seeded environments between runs: the same shape is copied back in "
+        "seconds (default: $NMBRS_MOCK_SEED_CACHE, else none)",
+    )
     serve.add_argument("--no-throttle", action="store_true", help="answer every call at once")
     serve.add_argument("--employees", type=int, help="employees in the demo environment (default 40)")
     serve.add_argument("--seed", type=int, help="seed of the demo environment's data (default 1)")
@@ -164,7 +171,15 @@ def _serve(args: argparse.Namespace) -> int:
     from gevent import signal_handler
 
     from mock_server.app import MockApp
-    from mock_server.console import CallLog, SeedProgress, check_port, check_state_path, state_line
+    from mock_server.console import (
+        CallLog,
+        SeedProgress,
+        check_port,
+        check_seed_cache,
+        check_state_path,
+        seed_cache_line,
+        state_line,
+    )
     from mock_server.domain.demo import DEMO_DOMAIN, DEMO_TOKEN, DEMO_USER, EnvironmentShape
     from mock_server.scenario import load_scenario, summary
     from mock_server.server import listen, make_server
@@ -180,6 +195,8 @@ def _serve(args: argparse.Namespace) -> int:
     check_port(args.port)
     if args.state:
         check_state_path(args.state)
+    if args.seed_cache:
+        check_seed_cache(args.seed_cache)
     started = time.perf_counter()
     settings = _settings(args)
     try:  # before seeding: a port in use is told at once
@@ -214,6 +231,8 @@ def _serve(args: argparse.Namespace) -> int:
     )
     print(credentials)
     print(state_line(args.state, app.origins))
+    if args.seed_cache:
+        print(seed_cache_line(args.seed_cache, app.backend.sources))
     print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL")
     guard = "token required" if args.admin_token else "loopback callers only"
     print(f"  Admin:    http://{host}:{port}/__admin/ ({guard}; API: /__admin/openapi.json)", flush=True)
@@ -271,6 +290,7 @@ def _settings(args: argparse.Namespace) -> MockSettings:
         host=args.host,
         port=args.port,
         state_path=args.state,
+        seed_cache=args.seed_cache,
         throttle=throttle,
         require_soap_action=args.require_soap_action,
         protected_period_code=9999 if args.legacy_twk_fault else 2011,

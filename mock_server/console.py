@@ -3,6 +3,7 @@ and (with --log / --verbose) one line per call."""
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import sys
@@ -28,6 +29,19 @@ class UsageError(ValueError):
 def check_port(port: int) -> None:
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a TCP port: use 1-65535, or 0 for a free one")
+
+
+def check_seed_cache(path: str) -> None:
+    """A UsageError unless `--seed-cache path` is a folder the mock may write in (made if missing)."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--seed-cache {path} is a file: give a folder (it is made if it does not exist)")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--seed-cache {path}: cannot make the folder: {error.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--seed-cache {path}: the folder is not writable")
 
 
 def check_state_path(path: str) -> str:
@@ -195,3 +209,17 @@ def state_line(path: str | None, origins: dict[str, str]) -> str:
         return "  State:    a private temporary database (gone when the mock stops; --state FILE keeps it)"
     told = "; ".join(f"{name} {how}" for name, how in origins.items()) or "no environments"
     return f"  State:    {path}: {told}"
+
+
+SEED_CACHE_WORDS = {
+    "seed cache": "copied from it",
+    "seeded": "seeded and written to it",
+    "kept": "kept in the state file",
+}
+
+
+def seed_cache_line(folder: str, sources: dict[str, str]) -> str:
+    """The banner's line on `--seed-cache`: per environment whether it was copied from the cache or
+    seeded (and written to it)."""
+    told = "; ".join(f"{name} {SEED_CACHE_WORDS.get(how, how)}" for name, how in sources.items())
+    return f"  Seeds:    {folder}: {told or 'no environments'}"

@@ -37,6 +37,8 @@ class MockSettings:
     host: str = "127.0.0.1"
     port: int = 8080
     state_path: str | None = None  # SQLite file; None keeps everything in memory
+    # Folder of seeded environments kept between processes (`storage/seed_cache.py`); None: no cache.
+    seed_cache: str | None = None
     throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
     # A SOAP 1.1 request without SOAPAction: routed by its body element (lenient, what real clients
     # rely on) or refused with ASMX's "Unable to handle request without a valid action parameter".

@@ -54,7 +54,7 @@ def seeded_digests(shape: EnvironmentShape, name: str = "fingerprint") -> dict[s
     rows = backend.store.export_rows(name)
     digests = {}
     for table, table_rows in rows.items():
-        columns = backend.store._columns[table]
+        columns = backend.store.columns[table]
         data = columns.index("data") if "data" in columns else None
         values = [[loads(v) if i == data else v for i, v in enumerate(row)] for row in table_rows]
         text = json.dumps(values, default=_typed, sort_keys=True)

@@ -363,6 +363,7 @@ class ControlPlane:
             "users": [u.username for u in spec.users],
             "companies": companies,
             "employees": store.count(name, "employee"),
+            "seeded": self.backend.sources.get(name, "seeded"),  # or "seed cache", "kept", "copy of <name>"
         }
 
     def _credentials(self, name: str, user: ApiUser) -> Credentials:

@@ -107,7 +107,13 @@ ROUTES: list[Route] = [
         "List the environments",
         response={
             "environments": [
-                {"name": "demo", "users": ["demo@nmbrs-mock.test"], "companies": 4, "employees": 40}
+                {
+                    "name": "demo",
+                    "users": ["demo@nmbrs-mock.test"],
+                    "companies": 4,
+                    "employees": 40,
+                    "seeded": "seed cache",
+                }
             ]
         },
     ),
@@ -313,7 +319,15 @@ ROUTES: list[Route] = [
         "The dashboard's poll: a page of environments (?limit=&offset=&match=), throttle, journal fill",
         response={
             "version": "0.1.0",
-            "environments": [{"name": "acme", "users": ["api@acme.test"], "companies": 2, "employees": 10}],
+            "environments": [
+                {
+                    "name": "acme",
+                    "users": ["api@acme.test"],
+                    "companies": 2,
+                    "employees": 10,
+                    "seeded": "kept",
+                }
+            ],
             "total_environments": 1,
             "offset": 0,
             "limit": 50,

@@ -25,6 +25,7 @@ from mock_server.domain.errors import (
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
 from mock_server.domain.periods import Period
 from mock_server.domain.records import StoredRecord, by_owner
+from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
 Seeder = Callable[["Tenant"], None]
@@ -58,10 +59,10 @@ class Tenant:
         """A new company or employee id, unique in the mock instance (see `ENTITY_ID_RANGES`)."""
         if self.store.counter(self.name, kind) is None:
             first, width = ENTITY_ID_RANGES[kind]
-            return self.next_id(kind, first + width * self._id_block())
+            return self.next_id(kind, first + width * self.claim_id_block())
         return self.next_id(kind)
 
-    def _id_block(self) -> int:
+    def claim_id_block(self) -> int:
         """The environment's id block: 0, 1, 2, ... in the order environments first get ids, kept by name."""
         name = f"block {self.name}"
         block = self.store.counter(ID_REGISTRY, name)
@@ -217,29 +218,71 @@ class Backend:
         self.store = store or SqliteStore()
         self.specs: dict[str, EnvironmentSpec] = {}  # the environments served in this run
         self.seeders: dict[str, Seeder] = {}
+        self.seed_cache: SeedCache | None = None  # seeded environments kept between processes
+        self.sources: dict[str, str] = {}  # environment -> "seeded", "seed cache", "kept" (--state) or "copy"
         self._stored = self.store.environments()  # what a --state file already holds
         self._logins: dict[str, list[tuple[EnvironmentSpec, ApiUser]]] = {}  # lower-case username -> logins
 
     def add_environment(
-        self, spec: EnvironmentSpec, seeder: Seeder, replace: bool = False, fingerprint: str = ""
+        self,
+        spec: EnvironmentSpec,
+        seeder: Seeder,
+        replace: bool = False,
+        fingerprint: str = "",
+        cacheable: bool = False,
     ) -> Tenant:
         """Serve an environment. It is seeded unless the store already holds it with the same
         `fingerprint` (what it was seeded from, and by which version); `replace` always re-seeds it.
-        If seeding fails nothing of it remains."""
+        A `cacheable` one (seeded from its fingerprint alone) is copied from the seed cache when it
+        holds it, and put there when it does not. If seeding fails nothing of it remains."""
         fingerprint = f"{STORE_FORMAT}|{fingerprint}"
         stored = self._stored.get(spec.name)
         keep = stored is not None and stored.get("fingerprint", "") == fingerprint and not replace
         data = {**spec.to_dict(), "fingerprint": fingerprint}
+        cache = self.seed_cache if cacheable and not keep else None
+        cached = cache.file_for(fingerprint, self._id_block_of(spec.name)) if cache is not None else None
+
+        def seed() -> None:
+            with self.store.bulk():
+                seeder(Tenant(self.store, spec))
+
+        def copy_in(rows: Callable[[], None]) -> None:
+            def claim_and_copy() -> None:
+                Tenant(self.store, spec).claim_id_block()  # as seeding would (the rows hold its ids)
+                rows()
+
+            self._fill(spec, data, keep, claim_and_copy)
+
+        if cache is not None and cached is not None and cache.load(self.store, spec.name, cached, copy_in):
+            self.sources[spec.name] = "seed cache"
+        else:
+            self._fill(spec, data, keep, seed)
+            self.sources[spec.name] = "kept" if keep else "seeded"
+            # saved under the id block it was named by (seeding claims the block it peeked)
+            if cache is not None and cached == cache.file_for(fingerprint, self._id_block_of(spec.name)):
+                cache.save(self.store, spec.name, cached)
+        self._serve(spec, data, seeder)
+        return Tenant(self.store, spec)
+
+    def _fill(
+        self, spec: EnvironmentSpec, data: dict[str, Any], keep: bool, fill: Callable[[], None]
+    ) -> None:
+        """In one transaction: the environment registered and, unless kept, emptied, filled, snapshotted."""
         with self.store.transaction():
             if not keep:
                 self.store.drop_environment(spec.name)
             self.store.put_environment(spec.name, data)
             if not keep:
-                with self.store.bulk():
-                    seeder(Tenant(self.store, spec))
+                fill()
                 self.store.snapshot(spec.name)
-        self._serve(spec, data, seeder)
-        return Tenant(self.store, spec)
+
+    def _id_block_of(self, name: str) -> int:
+        """The id block an environment has, or would get if seeded now (`Tenant.claim_id_block`)."""
+        block = self.store.counter(ID_REGISTRY, f"block {name}")
+        if block is None:
+            last = self.store.counter(ID_REGISTRY, "blocks")
+            block = 0 if last is None else last + 1
+        return block
 
     def clone_environment(self, source: str, spec: EnvironmentSpec) -> Tenant:
         """A new environment with `source`'s seeded data and `spec`'s logins, in milliseconds."""
@@ -251,6 +294,7 @@ class Backend:
             self.store.drop_environment(spec.name)
             self.store.put_environment(spec.name, data)
             self.store.copy_environment(source, spec.name)
+        self.sources[spec.name] = f"copy of {source}"
         self._serve(spec, data, self.seeders[source])
         return Tenant(self.store, spec)
 
@@ -272,6 +316,7 @@ class Backend:
             logins[:] = [(s, u) for s, u in logins if s.name != name]
         self.specs.pop(name)
         self.seeders.pop(name)
+        self.sources.pop(name, None)
         self._stored.pop(name, None)
 
     def fingerprint(self, name: str) -> str:

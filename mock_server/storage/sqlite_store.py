@@ -81,7 +81,7 @@ class SqliteStore:
         self._depth = 0
         self._bulk: _Bulk | None = None  # writes held back while seeding (see `bulk`)
         self._bulk_written: int | None = None  # records a `bulk` of the open transaction wrote
-        self._columns = {  # each data table's columns but `env`, for exports and imports
+        self.columns = {  # each data table's columns but `env` (exports, imports, the seed cache)
             table: [row[1] for row in self.db.execute(f"PRAGMA table_info({table})") if row[1] != "env"]
             for table in DATA_TABLES
         }
@@ -222,13 +222,13 @@ class SqliteStore:
             undo.save(self.db, table, [(env, *key) for key in keys])
 
     def export_rows(self, name: str) -> dict[str, list[list[Any]]]:
-        """An environment's current rows per data table (columns as in `_columns`, without `env`)."""
+        """An environment's current rows per data table (columns as in `columns`, without `env`)."""
         with self.lock:
             return {
                 table: [
                     list(row)
                     for row in self.db.execute(
-                        f"SELECT {', '.join(self._columns[table])} FROM {table} WHERE env = ? ORDER BY rowid",
+                        f"SELECT {', '.join(self.columns[table])} FROM {table} WHERE env = ? ORDER BY rowid",
                         (name,),
                     )
                 ]
@@ -241,7 +241,7 @@ class SqliteStore:
             for table in undo.LOGGED:
                 undo.save_environment(self.db, table, name)
         for table in DATA_TABLES:
-            columns = self._columns[table]
+            columns = self.columns[table]
             self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
             if table in undo.LOGGED:  # the new rows: absent at seeding, unless saved just now
                 at = [columns.index(key) for key in undo.LOGGED[table][0]]

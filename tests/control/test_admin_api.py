@@ -51,6 +51,7 @@ def test_create_from_parameters_gives_working_credentials(admin, control_server)
             "users": [data["username"]],
             "companies": 1,
             "employees": 3,
+            "seeded": "seeded",
         }
     finally:
         admin("DELETE", "/environments/params-env")
