@@ -369,9 +369,7 @@ def employee_salary_table(ctx: Ctx) -> None:
     later = ctx.e("Salary_Get", EmployeeId=emp, Period=period, Year=year)["SalaryTable"]
     assert later["Trede"]["Step"] == first["Step"], later
     assert ctx.e("Salary_GetCurrent", EmployeeId=emp)["SalaryTable"]["Trede"]["Step"] == step["Step"]
-    ctx.ok(
-        E, "SalaryTable_Insert", "from StartDate on the salary answers the step; the current keeps its own"
-    )
+    ctx.ok(E, "SalaryTable_Insert", "from StartDate on the salary answers the step; the current is kept")
 
 
 def _schedule(hours: str) -> dict[str, Any]:

@@ -123,11 +123,10 @@ class SqliteStore:
     @contextmanager
     def bulk(self) -> Iterator[None]:
         """Inside a transaction: hold record inserts and id counters back and write them in batches
-        (one `executemany`, counters once) just before the next read and at the end. Seeding writes
-        tens of thousands of records this way; what is stored, and in which order, is the same.
-        Python's cyclic garbage collector waits meanwhile: seeding makes millions of objects that
-        live until it ends, and each full collection walked them all again (8 of 43 s for 50,000
-        employees); it leaves few cycles, collected at the end (`scratch.release_freed_memory`)."""
+        (one `executemany`, counters once) just before the next read and at the end: what is stored,
+        and in which order, is the same. Python's cyclic garbage collector waits meanwhile: seeding
+        makes millions of objects that live until it ends, and each full collection walked them all
+        again (8 of 43 s for 50,000 employees); the few cycles left are collected at the end."""
         if self._bulk is not None or not self._depth:
             yield
             return
