@@ -176,7 +176,22 @@ class Bench:
                  f"{rss:.0f} MB (peak {found['peak_rss_mb']:.0f})", rss <= 300)  # fmt: skip
         reset = found["reset_after_run_s"]
         self.add(f"Reset of the {employees:,} after one run", "<= 2 s", f"{reset:.2f} s", reset <= 2)
+        self._storage_floor(employees, found["seed_wall_s"])
         self._seed_cache(employees)
+
+    def _storage_floor(self, employees: int, seeding_s: float) -> None:
+        found = self.raw["storage_floor"] = self._script("bench_storage_floor.py", str(employees))
+        if "seconds" not in found:
+            self.add(
+                "SQLite alone storing the rows of the seeding",
+                "runs",
+                found.get("error", "no figures"),
+                False,
+            )
+            return
+        self.add(f"SQLite alone storing those {found['rows']:,} rows (bench_storage_floor)", "-",
+                 f"{found['seconds']:.1f} s ({found['us_per_row']:.1f} us a row; seeding is "
+                 f"{seeding_s / found['seconds']:.1f}x)", None)  # fmt: skip
 
     def _seed_cache(self, employees: int) -> None:
         """Two more servers on one `--seed-cache` folder: the first seeds and writes the cache file,
