@@ -6,6 +6,8 @@ its loopback-only network guard is switched on in pyproject.toml (`nmbrs_loopbac
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from nmbrs_client import NmbrsClient, NmbrsCredentials
 
@@ -13,6 +15,10 @@ from mock_server.app import MockApp
 from mock_server.domain.model import EnvironmentSpec
 from mock_server.server import MockServer
 from mock_server.testing import NmbrsEnv, NmbrsMock
+
+# the suite's mocks seed afresh, whatever seed cache the developer's shell names (tests that use the
+# cache give their own folder)
+os.environ.pop("NMBRS_MOCK_SEED_CACHE", None)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from nmbrs_client import NmbrsCredentials, PermissionDenied
@@ -125,6 +126,30 @@ def test_the_last_test_cleaned_up(nmbrs_mock, nmbrs_env):
 """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_the_served_mock_takes_the_seed_cache_from_the_environment(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NMBRS_MOCK_SEED_CACHE", str(tmp_path / "seeds"))
+    pytester.makepyfile(
+        """
+def test_seeded(nmbrs_mock):
+    assert nmbrs_mock.app.backend.sources["demo"] == "seeded"
+
+def test_copied_in_a_later_session(nmbrs_mock):
+    pass
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider", "-k", "seeded").assert_outcomes(passed=1)
+    assert len(list((tmp_path / "seeds").glob("nmbrs-seed-*.sqlite"))) == 1
+    pytester.makepyfile(
+        """
+def test_copied(nmbrs_mock):
+    assert nmbrs_mock.app.backend.sources["demo"] == "seed cache"
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 def test_each_xdist_worker_serves_its_own_mock(pytester: pytest.Pytester) -> None:

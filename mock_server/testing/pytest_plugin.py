@@ -1,7 +1,8 @@
 """The nmbrs-mock pytest plugin (entry point `pytest11: nmbrs_mock`).
 
 Fixtures, each overridable in a conftest.py (pytest-httpserver style):
-  nmbrs_mock_settings  session  MockSettings of the served mock (host, port 0, throttle off)
+  nmbrs_mock_settings  session  MockSettings of the served mock (host, port 0, throttle off, seed cache
+                                $NMBRS_MOCK_SEED_CACHE)
   nmbrs_mock_demo      session  EnvironmentShape of the demo and of every new environment
   nmbrs_mock           session  NmbrsMock: MockApp + MockServer on a free loopback port (one per
                                 xdist worker)
@@ -16,6 +17,7 @@ Ini option `nmbrs_loopback_only = true`: connections to anything but loopback fa
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -98,11 +100,15 @@ def _nmbrs_real_network(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def nmbrs_mock_settings() -> MockSettings:
-    """Override to change the served mock: host, port (0: a free one), throttle, journal caps, ..."""
+    """Override to change the served mock: host, port (0: a free one), throttle, journal caps, ...
+    The seed cache is $NMBRS_MOCK_SEED_CACHE's folder, as for `nmbrs-mock serve`."""
     from mock_server.domain.throttle import ThrottleSettings
     from mock_server.settings import MockSettings
 
-    return MockSettings(host="127.0.0.1", port=0, throttle=ThrottleSettings(enabled=False))
+    seed_cache = os.environ.get("NMBRS_MOCK_SEED_CACHE") or None
+    return MockSettings(
+        host="127.0.0.1", port=0, throttle=ThrottleSettings(enabled=False), seed_cache=seed_cache
+    )
 
 
 @pytest.fixture(scope="session")
