@@ -172,3 +172,28 @@ def test_an_environment_without_employees_is_cached_too(tmp_path: Path) -> None:
     copied = app_with(tmp_path, shape)
     assert copied.backend.sources["demo"] == "seed cache"
     assert rows(copied) == rows(app_with(None, shape))
+
+
+def owner_index(app: MockApp) -> list[str]:
+    db = app.backend.store.db
+    return [row[0] for row in db.execute("SELECT sql FROM sqlite_master WHERE name = 'records_owner'")]
+
+
+def test_a_large_copy_rebuilds_the_owner_index_once(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(seed_cache, "REINDEX_ROWS", 10)  # every copy larger than the store is "large"
+    seeded = app_with(tmp_path)
+    copied = app_with(tmp_path)
+    assert copied.backend.sources["demo"] == "seed cache"
+    assert owner_index(copied) == owner_index(seeded) and len(owner_index(copied)) == 1
+    assert rows(copied) == rows(seeded) and salaries(copied) == salaries(seeded)  # reads INDEXED BY it
+
+
+def test_a_broken_large_copy_leaves_the_owner_index(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(seed_cache, "REINDEX_ROWS", 10)
+    app_with(tmp_path)
+    (file,) = cache_files(tmp_path)
+    with sqlite3.connect(file) as db:
+        db.execute("UPDATE header SET value = '1' WHERE name = 'rows counters'")
+    reseeded = app_with(tmp_path)
+    assert reseeded.backend.sources["demo"] == "seeded" and len(owner_index(reseeded)) == 1
+    assert rows(reseeded) == rows(app_with(None))
