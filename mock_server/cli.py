@@ -151,6 +151,18 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--check", action="store_true", help="fail if the files differ from what is served")
     export.set_defaults(run=_export)
 
+    seeds = commands.add_parser(
+        "seed-cache", help="list (or --clear) the environments a --seed-cache folder keeps"
+    )
+    seeds.add_argument(
+        "folder",
+        nargs="?",
+        default=os.environ.get("NMBRS_MOCK_SEED_CACHE") or None,
+        help="the folder (default: $NMBRS_MOCK_SEED_CACHE)",
+    )
+    seeds.add_argument("--clear", action="store_true", help="remove every cache file in it")
+    seeds.set_defaults(run=_seed_cache)
+
     contract = commands.add_parser(
         "contract-test", help="check a target (this mock, a mock at a URL, or Nmbrs) against the contract"
     )
@@ -159,6 +171,26 @@ def _parser() -> argparse.ArgumentParser:
     add_arguments(contract)
     contract.set_defaults(run=_contract_test)
     return parser
+
+
+def _seed_cache(args: argparse.Namespace) -> int:
+    from mock_server.storage import seed_cache
+
+    if not args.folder:
+        raise ValueError("seed-cache: name the folder (or set NMBRS_MOCK_SEED_CACHE)")
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise ValueError(f"seed-cache: {folder} is not a folder")
+    if args.clear:
+        count, size = seed_cache.clear(folder)
+        print(f"removed {count} cache file{'s' if count != 1 else ''} ({size / 2**20:,.0f} MB) from {folder}")
+        return 0
+    files = seed_cache.cache_files(folder)
+    for file in files:
+        print(file.describe())
+    total = sum(file.size for file in files)
+    print(f"{len(files)} cache file{'s' if len(files) != 1 else ''} in {folder}, {total / 2**20:,.0f} MB")
+    return 0
 
 
 def _contract_test(args: argparse.Namespace) -> int:

@@ -6,12 +6,15 @@ be written never stops the mock."""
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from nmbrs_client import NmbrsCredentials, raw
 from test_first_run import Served, assert_one_line_error, run_serve
+from test_persistence import ROOT, _serve_command
 
 from mock_server.app import MockApp
 from mock_server.domain.backend import ID_REGISTRY
@@ -39,7 +42,7 @@ def rows(app: MockApp, env: str = "demo") -> dict[str, list[list[Any]]]:
 
 
 def cache_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob(f"{seed_cache.PREFIX}*.sqlite"))
+    return [file.path for file in seed_cache.cache_files(folder)]
 
 
 def salaries(app: MockApp) -> bytes:
@@ -197,3 +200,47 @@ def test_a_broken_large_copy_leaves_the_owner_index(tmp_path: Path, monkeypatch:
     reseeded = app_with(tmp_path)
     assert reseeded.backend.sources["demo"] == "seeded" and len(owner_index(reseeded)) == 1
     assert rows(reseeded) == rows(app_with(None))
+
+
+def seed_cache_command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [*_serve_command(), "seed-cache", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=False, env=env)
+
+
+def test_the_seed_cache_command_lists_and_clears_a_folder(tmp_path: Path) -> None:
+    app_with(tmp_path, SHAPE, ACME)
+    stale = tmp_path / f"{seed_cache.PREFIX}0123456789abcdef-{'0' * 24}.sqlite"
+    stale.write_bytes(b"")
+    older = tmp_path / f"{seed_cache.PREFIX}fedcba9876543210-{'1' * 24}.sqlite"
+    older.write_bytes(next(file for file in cache_files(tmp_path) if file != stale).read_bytes())
+    with sqlite3.connect(older) as db:
+        db.execute("UPDATE header SET value = 'fedcba9876543210' WHERE name = 'code'")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    listed = seed_cache_command(str(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[-1].startswith(f"4 cache files in {tmp_path}")
+    described = [line for line in lines if "EnvironmentShape(" in line and not line.startswith(older.name)]
+    assert len(described) == 2 and all(line.endswith(", current") for line in described)
+    assert any(line.startswith(older.name) and line.endswith("never loaded)") for line in lines)
+    assert any(
+        "employees=9, period_types=('W1', 'M')" in line and "id block 1;" in line for line in described
+    )
+    assert any("employees=24," in line and "id block 0;" in line for line in described)
+    assert any(line.startswith(stale.name) and "cannot be read" in line for line in lines)
+    cleared = seed_cache_command("--clear", env={**os.environ, "NMBRS_MOCK_SEED_CACHE": str(tmp_path)})
+    assert cleared.returncode == 0 and cleared.stdout.startswith("removed 4 cache files (")
+    assert cache_files(tmp_path) == [] and notes.read_text() == "mine"
+
+
+def test_the_seed_cache_command_names_a_missing_folder(tmp_path: Path) -> None:
+    missing = seed_cache_command(str(tmp_path / "nowhere"))
+    assert (
+        missing.returncode == 2
+        and missing.stderr.strip() == f"nmbrs-mock: seed-cache: {tmp_path / 'nowhere'} is not a folder"
+    )
+    unnamed = seed_cache_command(env={k: v for k, v in os.environ.items() if k != "NMBRS_MOCK_SEED_CACHE"})
+    assert (
+        unnamed.returncode == 2 and "name the folder" in unnamed.stderr and "Traceback" not in unnamed.stderr
+    )

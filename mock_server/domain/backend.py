@@ -259,8 +259,9 @@ class Backend:
             self._fill(spec, data, keep, seed)
             self.sources[spec.name] = "kept" if keep else "seeded"
             # saved under the id block it was named by (seeding claims the block it peeked)
-            if cache is not None and cached == cache.file_for(fingerprint, self._id_block_of(spec.name)):
-                cache.save(self.store, spec.name, cached)
+            block = self._id_block_of(spec.name)
+            if cache is not None and cached == cache.file_for(fingerprint, block):
+                cache.save(self.store, spec.name, cached, fingerprint, block)
         self._serve(spec, data, seeder)
         return Tenant(self.store, spec)
 

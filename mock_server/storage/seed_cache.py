@@ -23,6 +23,8 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -83,14 +85,15 @@ class SeedCache:
         return True
 
     # -- writing ----------------------------------------------------------------------------------
-    def save(self, store: SqliteStore, env: str, target: Path) -> None:
-        """Write the environment's rows as seeded (call right after seeding) to `target`."""
+    def save(self, store: SqliteStore, env: str, target: Path, fingerprint: str = "", block: int = 0) -> None:
+        """Write the environment's rows as seeded (call right after seeding) to `target`; what it was
+        seeded from (`fingerprint`, id `block`) is kept in the file's header for `cache_files`."""
         temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             create_private(str(temporary))
             with _attached(store, temporary):
-                _copy_out(store, env)
+                _copy_out(store, env, [("seeded from", fingerprint), ("id block", str(block))])
             os.replace(temporary, target)
         except (OSError, sqlite3.Error) as error:
             log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
@@ -133,7 +136,7 @@ def _columns(store: SqliteStore, table: str) -> str:
     return ", ".join(store.columns[table])
 
 
-def _copy_out(store: SqliteStore, env: str) -> None:
+def _copy_out(store: SqliteStore, env: str, seeded_from: list[tuple[str, str]]) -> None:
     db = store.db
     db.execute(f"PRAGMA {SCHEMA_NAME}.journal_mode=OFF")  # a file that failed half-way is thrown away
     db.execute(f"PRAGMA {SCHEMA_NAME}.synchronous=OFF")
@@ -147,7 +150,9 @@ def _copy_out(store: SqliteStore, env: str) -> None:
         )
         counts.append((table, cursor.rowcount))
     db.execute(f"CREATE TABLE {SCHEMA_NAME}.header (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    header = [("code", code_digest())] + [(f"rows {table}", str(count)) for table, count in counts]
+    written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = [("code", code_digest()), *seeded_from, ("written", written)]
+    header += [(f"rows {table}", str(count)) for table, count in counts]
     db.executemany(f"INSERT INTO {SCHEMA_NAME}.header VALUES (?, ?)", header)
 
 
@@ -187,3 +192,54 @@ def _owner_index_if_rebuilt(store: SqliteStore, incoming: int) -> str | None:
     row = store.db.execute("SELECT sql FROM main.sqlite_master WHERE name = 'records_owner'").fetchone()
     store.db.execute("DROP INDEX main.records_owner")
     return str(row[0])
+
+
+@dataclass(frozen=True)
+class CacheFile:
+    """One file of a cache folder, as `nmbrs-mock seed-cache` lists it."""
+
+    path: Path
+    size: int
+    current: bool  # written by this mock's seeding code (else it is never loaded)
+    seeded_from: str  # the fingerprint: store format and shape ("" if the file cannot be read)
+    block: str  # the environment's id block
+    written: str
+    rows: int
+
+    def describe(self) -> str:
+        if not self.seeded_from:
+            return f"{self.path.name}  {self.size / 2**20:,.0f} MB, cannot be read"
+        shape = self.seeded_from.partition("|")[2] or self.seeded_from
+        state = "current" if self.current else "stale (another version of the seeding code; never loaded)"
+        size = f"{self.rows:,} rows, {self.size / 2**20:,.0f} MB"
+        return f"{self.path.name}  {shape}, id block {self.block}; {size}, {self.written}, {state}"
+
+
+def cache_files(folder: Path) -> list[CacheFile]:
+    """The cache files of `folder` with what their headers say (any folder: nothing is attached)."""
+    found = []
+    for path in sorted(folder.glob(f"{PREFIX}*.sqlite")):
+        header = _read_header(path)
+        rows = sum(
+            int(value) for name, value in header.items() if name.startswith("rows ") and value.isdigit()
+        )
+        current = header.get("code") == code_digest()
+        fields = (header.get("seeded from", ""), header.get("id block", "-"), header.get("written", "-"))
+        found.append(CacheFile(path, path.stat().st_size, current, *fields, rows))
+    return found
+
+
+def _read_header(path: Path) -> dict[str, str]:
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return dict(db.execute("SELECT name, value FROM header").fetchall())
+    except sqlite3.Error:
+        return {}
+
+
+def clear(folder: Path) -> tuple[int, int]:
+    """Remove every cache file of `folder`: how many, and their bytes."""
+    removed = [(path, path.stat().st_size) for path in folder.glob(f"{PREFIX}*.sqlite")]
+    for path, _ in removed:
+        path.unlink(missing_ok=True)
+    return len(removed), sum(size for _, size in removed)
