@@ -264,7 +264,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(credentials)
     print(state_line(args.state, app.origins))
     if args.seed_cache:
-        print(seed_cache_line(args.seed_cache, app.backend.sources))
+        print(seed_cache_line(args.seed_cache, app.backend.sources, app.backend.cache_written))
     print(f"  WSDL:     http://{host}:{port}/soap/v3/EmployeeService.asmx?WSDL")
     guard = "token required" if args.admin_token else "loopback callers only"
     print(f"  Admin:    http://{host}:{port}/__admin/ ({guard}; API: /__admin/openapi.json)", flush=True)

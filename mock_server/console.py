@@ -211,15 +211,14 @@ def state_line(path: str | None, origins: dict[str, str]) -> str:
     return f"  State:    {path}: {told}"
 
 
-SEED_CACHE_WORDS = {
-    "seed cache": "copied from it",
-    "seeded": "seeded and written to it",
-    "kept": "kept in the state file",
-}
+SEED_CACHE_WORDS = {"seed cache": "copied from it", "seeded": "seeded", "kept": "kept in the state file"}
 
 
-def seed_cache_line(folder: str, sources: dict[str, str]) -> str:
-    """The banner's line on `--seed-cache`: per environment whether it was copied from the cache or
-    seeded (and written to it)."""
-    told = "; ".join(f"{name} {SEED_CACHE_WORDS.get(how, how)}" for name, how in sources.items())
+def seed_cache_line(folder: str, sources: dict[str, str], written: set[str]) -> str:
+    """The banner's line on `--seed-cache`: per environment whether it was copied from the cache, or
+    seeded and written to it (or not: a warning said why)."""
+    told = "; ".join(
+        f"{name} {'seeded and written to it' if name in written else SEED_CACHE_WORDS.get(how, how)}"
+        for name, how in sources.items()
+    )
     return f"  Seeds:    {folder}: {told or 'no environments'}"

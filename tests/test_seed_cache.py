@@ -17,6 +17,7 @@ from test_first_run import Served, assert_one_line_error, run_serve
 from test_persistence import ROOT, _serve_command
 
 from mock_server.app import MockApp
+from mock_server.console import seed_cache_line
 from mock_server.domain.backend import ID_REGISTRY
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
 from mock_server.domain.model import ApiUser, EnvironmentSpec
@@ -128,6 +129,9 @@ def test_a_cache_that_cannot_be_written_only_warns(tmp_path: Path, caplog: Any) 
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.seed_cache"):
         app = app_with(blocker / "cache")
     assert app.backend.sources["demo"] == "seeded" and "cannot write" in caplog.text
+    assert app.backend.cache_written == set() and seed_cache_line("x", app.backend.sources, set()) == (
+        "  Seeds:    x: demo seeded"
+    )
     assert rows(app) == rows(app_with(None))
 
 

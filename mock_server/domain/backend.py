@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import localcontext
+from pathlib import Path
 from typing import Any
 
 from mock_server import __version__
@@ -220,6 +221,7 @@ class Backend:
         self.seeders: dict[str, Seeder] = {}
         self.seed_cache: SeedCache | None = None  # seeded environments kept between processes
         self.sources: dict[str, str] = {}  # environment -> "seeded", "seed cache", "kept" (--state) or "copy"
+        self.cache_written: set[str] = set()  # environments seeded and then written to the seed cache
         self._stored = self.store.environments()  # what a --state file already holds
         self._logins: dict[str, list[tuple[EnvironmentSpec, ApiUser]]] = {}  # lower-case username -> logins
 
@@ -258,12 +260,19 @@ class Backend:
         else:
             self._fill(spec, data, keep, seed)
             self.sources[spec.name] = "kept" if keep else "seeded"
-            # saved under the id block it was named by (seeding claims the block it peeked)
-            block = self._id_block_of(spec.name)
-            if cache is not None and cached == cache.file_for(fingerprint, block):
-                cache.save(self.store, spec.name, cached, fingerprint, block)
+            if cache is not None and cached is not None:
+                self._write_cache(cache, spec.name, fingerprint, cached)
         self._serve(spec, data, seeder)
         return Tenant(self.store, spec)
+
+    def _write_cache(self, cache: SeedCache, name: str, fingerprint: str, cached: Path) -> None:
+        """Keep a freshly seeded environment in the seed cache, under the id block its file was named
+        by (seeding claims the block `_id_block_of` peeked)."""
+        block = self._id_block_of(name)
+        if cached == cache.file_for(fingerprint, block) and cache.save(
+            self.store, name, cached, fingerprint, block
+        ):
+            self.cache_written.add(name)
 
     def _fill(
         self, spec: EnvironmentSpec, data: dict[str, Any], keep: bool, fill: Callable[[], None]

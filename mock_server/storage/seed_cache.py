@@ -85,9 +85,10 @@ class SeedCache:
         return True
 
     # -- writing ----------------------------------------------------------------------------------
-    def save(self, store: SqliteStore, env: str, target: Path, fingerprint: str = "", block: int = 0) -> None:
+    def save(self, store: SqliteStore, env: str, target: Path, fingerprint: str = "", block: int = 0) -> bool:
         """Write the environment's rows as seeded (call right after seeding) to `target`; what it was
-        seeded from (`fingerprint`, id `block`) is kept in the file's header for `cache_files`."""
+        seeded from (`fingerprint`, id `block`) is kept in the file's header for `cache_files`. False
+        (with a warning) when it cannot be written."""
         temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -99,8 +100,9 @@ class SeedCache:
             log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
-            return
+            return False
         self._remove_stale()
+        return True
 
     def _remove_stale(self) -> None:
         """Remove the cache files that other versions of the seeding code wrote."""
