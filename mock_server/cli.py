@@ -23,6 +23,7 @@ from mock_server.domain.periods import PeriodFormat
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.scenario import ScenarioError
 from mock_server.settings import DEFAULT_MAX_REQUEST_BYTES, ConnectionLimits, MockSettings
+from mock_server.storage.seed_cache import VARIABLE as SEED_CACHE_VARIABLE
 
 DEFAULT_REFERENCE = Path("../shared/reference")
 
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nmbrs-mock {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    seed_cache_folder = os.environ.get(SEED_CACHE_VARIABLE) or None
 
     serve = commands.add_parser("serve", help="start the mock with its demo environment or a scenario")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -52,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", metavar="PATH", help="SQLite file that keeps state across restarts")
     serve.add_argument(
         "--seed-cache",
-        default=os.environ.get("NMBRS_MOCK_SEED_CACHE") or None,
+        default=seed_cache_folder,
         metavar="DIR",
         help="folder that keeps seeded environments between runs: the same shape is copied back in "
         "seconds (default: $NMBRS_MOCK_SEED_CACHE, else none)",
@@ -157,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     seeds.add_argument(
         "folder",
         nargs="?",
-        default=os.environ.get("NMBRS_MOCK_SEED_CACHE") or None,
+        default=seed_cache_folder,
         help="the folder (default: $NMBRS_MOCK_SEED_CACHE)",
     )
     seeds.add_argument("--clear", action="store_true", help="remove every cache file in it")

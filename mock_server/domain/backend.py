@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import localcontext
-from pathlib import Path
 from typing import Any
 
 from mock_server import __version__
@@ -242,7 +241,7 @@ class Backend:
         keep = stored is not None and stored.get("fingerprint", "") == fingerprint and not replace
         data = {**spec.to_dict(), "fingerprint": fingerprint}
         cache = self.seed_cache if cacheable and not keep else None
-        cached = cache.file_for(fingerprint, self._id_block_of(spec.name)) if cache is not None else None
+        block = self._id_block_of(spec.name)  # what seeding will claim (the rows hold its ids)
 
         def seed() -> None:
             with self.store.bulk():
@@ -255,24 +254,22 @@ class Backend:
 
             self._fill(spec, data, keep, claim_and_copy)
 
+        cached = cache.file_for(fingerprint, block) if cache is not None else None
         if cache is not None and cached is not None and cache.load(self.store, spec.name, cached, copy_in):
             self.sources[spec.name] = "seed cache"
         else:
             self._fill(spec, data, keep, seed)
             self.sources[spec.name] = "kept" if keep else "seeded"
-            if cache is not None and cached is not None:
-                self._write_cache(cache, spec.name, fingerprint, cached)
+            claimed = self._id_block_of(spec.name)  # the block its file is named by, as peeked
+            if (
+                cache
+                and cached
+                and claimed == block
+                and cache.save(self.store, spec.name, cached, fingerprint, block)
+            ):
+                self.cache_written.add(spec.name)
         self._serve(spec, data, seeder)
         return Tenant(self.store, spec)
-
-    def _write_cache(self, cache: SeedCache, name: str, fingerprint: str, cached: Path) -> None:
-        """Keep a freshly seeded environment in the seed cache, under the id block its file was named
-        by (seeding claims the block `_id_block_of` peeked)."""
-        block = self._id_block_of(name)
-        if cached == cache.file_for(fingerprint, block) and cache.save(
-            self.store, name, cached, fingerprint, block
-        ):
-            self.cache_written.add(name)
 
     def _fill(
         self, spec: EnvironmentSpec, data: dict[str, Any], keep: bool, fill: Callable[[], None]

@@ -22,7 +22,7 @@ import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -31,6 +31,7 @@ from pathlib import Path
 from mock_server.storage.sqlite_store import DATA_TABLES, SqliteStore, create_private
 
 log = logging.getLogger("nmbrs_mock.seed_cache")
+VARIABLE = "NMBRS_MOCK_SEED_CACHE"  # the environment variable naming the folder (CLI and pytest plugin)
 SCHEMA_NAME = "seed_cache"  # the cache file while attached
 PREFIX = "nmbrs-seed-"
 CODE_PACKAGES = ("domain", "storage")
@@ -79,8 +80,7 @@ class SeedCache:
             log.warning(
                 "seed cache: %s cannot be used (%s); removed, the environment is seeded", source, error
             )
-            with contextlib.suppress(OSError):
-                source.unlink(missing_ok=True)
+            _discard(source)
             return False
         return True
 
@@ -98,8 +98,7 @@ class SeedCache:
             os.replace(temporary, target)
         except (OSError, sqlite3.Error) as error:
             log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+            _discard(temporary)
             return False
         self._remove_stale()
         return True
@@ -109,29 +108,24 @@ class SeedCache:
         current = f"{PREFIX}{code_digest()}-"
         for file in self.folder.glob(f"{PREFIX}*.sqlite"):
             if not file.name.startswith(current):
-                with contextlib.suppress(OSError):
-                    file.unlink(missing_ok=True)
+                _discard(file)
 
 
-class _attached:
+def _discard(path: Path) -> None:
+    """Remove a file if it is there and may be removed (a cache never fails the mock)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _attached(store: SqliteStore, path: Path) -> Iterator[None]:
     """The cache file attached to the store's connection as `SCHEMA_NAME` (outside any transaction)."""
-
-    def __init__(self, store: SqliteStore, path: Path) -> None:
-        self.store, self.path = store, path
-
-    def __enter__(self) -> None:
-        self.store.lock.__enter__()
+    with store.lock:
+        store.db.execute(f"ATTACH DATABASE ? AS {SCHEMA_NAME}", (str(path),))
         try:
-            self.store.db.execute(f"ATTACH DATABASE ? AS {SCHEMA_NAME}", (str(self.path),))
-        except BaseException:
-            self.store.lock.__exit__()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.store.db.execute(f"DETACH DATABASE {SCHEMA_NAME}")
+            yield
         finally:
-            self.store.lock.__exit__()
+            store.db.execute(f"DETACH DATABASE {SCHEMA_NAME}")
 
 
 def _columns(store: SqliteStore, table: str) -> str:

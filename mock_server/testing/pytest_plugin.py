@@ -104,8 +104,9 @@ def nmbrs_mock_settings() -> MockSettings:
     The seed cache is $NMBRS_MOCK_SEED_CACHE's folder, as for `nmbrs-mock serve`."""
     from mock_server.domain.throttle import ThrottleSettings
     from mock_server.settings import MockSettings
+    from mock_server.storage.seed_cache import VARIABLE
 
-    seed_cache = os.environ.get("NMBRS_MOCK_SEED_CACHE") or None
+    seed_cache = os.environ.get(VARIABLE) or None
     return MockSettings(
         host="127.0.0.1", port=0, throttle=ThrottleSettings(enabled=False), seed_cache=seed_cache
     )
