@@ -120,6 +120,9 @@ def test_the_dashboard_shows_calls_and_rules_and_resets(mock: NmbrsMock, browser
     _until(browser, lambda d: "CompanyService.List_GetAll" in _texts(d, "#journal-table td.op"), "the call")
     _until(browser, lambda d: rule.operation in _texts(d, "#fault-table td.op"), "the fault rule")
     assert "Nmbrs 1002" in _texts(browser, "#fault-table td.effect")
+    listed = {e["name"]: e["seeded"] for e in mock.admin("GET", "/environments").json()["environments"]}
+    seeded = _texts(browser, '#env-table tr[data-env="browser-env"] td.seeded')
+    assert seeded == [listed["browser-env"]] and seeded[0]  # how its rows were made, as the API says
     assert _text(browser, "status") == "live"
 
     call = env.last_request("List_GetAll")

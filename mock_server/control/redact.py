@@ -25,36 +25,88 @@ MASK_MARGIN = 4096  # bytes read past the cap, so a token the cut would open is 
 
 def jsonable(value: Any) -> tuple[Any, int]:
     """`value` with Decimal, dates and bytes as strings and secrets masked; and its approximate size."""
+    convert = _BY_TYPE.get(type(value))
+    return convert(value) if convert is not None else _jsonable_subclass(value)
+
+
+def _jsonable_subclass(value: Any) -> tuple[Any, int]:
+    """`jsonable` of a value whose exact type `_BY_TYPE` does not hold (a subclass, or any other)."""
     if value is None or isinstance(value, bool | int | float):
         return value, 8
-    if isinstance(value, str):
-        return value, len(value) + 2
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text, len(text) + 2
-    if isinstance(value, datetime | date | time):
-        return value.isoformat(), 28
-    if isinstance(value, bytes | bytearray):
-        text = base64.b64encode(value).decode()
-        return text, len(text) + 2
-    if isinstance(value, dict):
-        out, size = {}, 2
-        for key, item in value.items():
-            if isinstance(key, str) and key.lower() in _SECRET_KEYS and item is not None:
-                out[key], item_size = MASK, 5
-            else:
-                out[key], item_size = jsonable(item)
-            size += item_size + len(str(key)) + 4
-        return out, size
-    if isinstance(value, list | tuple):
-        items, size = [], 2
-        for item in value:
-            converted, item_size = jsonable(item)
-            items.append(converted)
-            size += item_size + 1
-        return items, size
+    for kind, convert in _BY_TYPE.items():
+        if isinstance(value, kind):
+            return convert(value)
     text = str(value)
     return text, len(text) + 2
+
+
+def _text(value: str) -> tuple[Any, int]:
+    return value, len(value) + 2
+
+
+def _decimal(value: Decimal) -> tuple[Any, int]:
+    text = format(value, "f")
+    return text, len(text) + 2
+
+
+def _moment(value: datetime | date | time) -> tuple[Any, int]:
+    return value.isoformat(), 28
+
+
+def _binary(value: bytes | bytearray) -> tuple[Any, int]:
+    text = base64.b64encode(value).decode()
+    return text, len(text) + 2
+
+
+def _mapping(value: dict[Any, Any]) -> tuple[Any, int]:
+    out, size = {}, 2
+    for key, item in value.items():
+        secret = _SECRET_NAMES.get(key)
+        if secret is None:
+            secret = isinstance(key, str) and key.lower() in _SECRET_KEYS
+            if len(_SECRET_NAMES) < _KNOWN_NAMES:
+                _SECRET_NAMES[key] = secret
+        if secret and item is not None:
+            out[key], item_size = MASK, 5
+        elif type(item) is str:  # the most common: inline
+            out[key], item_size = item, len(item) + 2
+        else:
+            out[key], item_size = jsonable(item)
+        size += item_size + len(str(key)) + 4
+    return out, size
+
+
+def _sequence(value: list[Any] | tuple[Any, ...]) -> tuple[Any, int]:
+    items, size = [], 2
+    for item in value:
+        converted, item_size = jsonable(item)
+        items.append(converted)
+        size += item_size + 1
+    return items, size
+
+
+def _scalar(value: Any) -> tuple[Any, int]:
+    return value, 8
+
+
+_BY_TYPE: dict[type, Any] = {  # exact types first; `_jsonable_subclass` tries them in this order
+    type(None): _scalar,
+    bool: _scalar,
+    int: _scalar,
+    float: _scalar,
+    str: _text,
+    Decimal: _decimal,
+    datetime: _moment,
+    date: _moment,
+    time: _moment,
+    bytes: _binary,
+    bytearray: _binary,
+    dict: _mapping,
+    list: _sequence,
+    tuple: _sequence,
+}
+_SECRET_NAMES: dict[Any, bool] = {}  # key -> whether its value is masked (keys are field names)
+_KNOWN_NAMES = 4096
 
 
 def mask_tokens(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from mock_server.domain.errors import InvalidSetOfValues
@@ -54,11 +55,17 @@ def _write_item(call: Call, shape: Shape, item: dict[str, Any], unprotected: boo
     """One item of a batch: it names its employee, and sometimes its own period (`DaysWorked`)."""
     named = next(((kind, item[key]) for key, kind in ITEM_OWNERS.items() if key in item), None)
     kind, owner_id = named or (shape.owner_kind, call.args.get(shape.owner_param or "") or 0)
-    item_shape = shape if kind == shape.owner_kind else replace(shape, owner_kind=kind)
+    item_shape = shape if kind == shape.owner_kind else _owned_by(shape, kind)
     own_period = (item["Year"], item["Period"]) if "Period" in item and "Year" in item else None
     data = {k: v for k, v in item.items() if k not in ADDRESSING}
     record = apply_record(call, item_shape, owner_id, data, unprotected, own_period)
     return None if record is _NOT_FOUND else record
+
+
+@lru_cache(maxsize=256)
+def _owned_by(shape: Shape, kind: str) -> Shape:
+    """The shape with another owner kind (the items of a batch name their owners: made once)."""
+    return replace(shape, owner_kind=kind)
 
 
 def _payload_data(call: Call, shape: Shape) -> dict[str, Any]:

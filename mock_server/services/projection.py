@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from mock_server.contract.model import ServiceContract
@@ -21,6 +21,7 @@ ID_FIELDS = frozenset({"id", "recordid"})
 _EMPTY_DATES = (None, datetime(1, 1, 1))
 
 
+@lru_cache(maxsize=4096)  # asked for every field of every written item
 def is_id_field(name: str, family: str) -> bool:
     """A payload field holding the record's own id: `Id`/`ID`, or `<Family>Id` (`WebhookSettingId` for
     the `WebhookSettings` family)."""

@@ -1,4 +1,5 @@
-"""The one hand-written module that talks to Spyne (kept apart because Spyne 2.14 pins Python 3.11).
+"""The hand-written module that talks to Spyne, with `spyne_protocol` (its input protocol): kept apart
+because Spyne 2.14 pins Python 3.11.
 
 Spyne holds the generated service classes (`mock_server/soap/spyne_models/`), decodes the request
 body and header into its models (leniently, like .NET's XmlSerializer: any element order, unknown
@@ -25,6 +26,7 @@ from mock_server.contract.model import Element, ServiceContract
 from mock_server.soap.decoded_bodies import DecodedBodies, DecodedBody, DecodedDocument, DecodedDocuments
 from mock_server.soap.envelope import SoapRequest
 from mock_server.soap.request_values import RequestValues, read_fault
+from mock_server.soap.spyne_protocol import LenientSoap11
 from mock_server.soap.xml_position import element_position
 
 logging.getLogger("spyne").setLevel(logging.CRITICAL)  # expected faults are not errors (pitfall P8)
@@ -95,21 +97,6 @@ def _untie(ctx: Any) -> None:
     ctx.udc = None
 
 
-class _Soap11(Soap11):
-    """Spyne's SOAP 1.1 protocol with its per-class attribute table in a plain dict: the decoder looks
-    it up about 25 times a request, each time behind a debug log call and a WeakKeyDictionary."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._cls_attrs: dict[Any, Any] = {}
-
-    def get_cls_attrs(self, cls: Any) -> Any:
-        attrs = self._cls_attrs.get(cls)
-        if attrs is None:
-            attrs = self._cls_attrs[cls] = super().get_cls_attrs(cls)
-        return attrs
-
-
 class SpyneService:
     """One Nmbrs service as a Spyne application."""
 
@@ -121,7 +108,7 @@ class SpyneService:
             [service_class],
             tns=contract.namespace,
             name=contract.name,
-            in_protocol=_Soap11(),
+            in_protocol=LenientSoap11(),
             out_protocol=Soap11(),
         )
         self.server = ServerBase(self.app)

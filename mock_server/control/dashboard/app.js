@@ -181,10 +181,11 @@
         el("td", { className: "users" }, env.users.join(", ")),
         el("td", { className: "num" }, env.companies),
         el("td", { className: "num" }, env.employees),
+        el("td", { className: "seeded" }, env.seeded),
         el("td", {}, resetButton(env.name)),
       ),
     );
-    replaceRows($("env-table").tBodies[0], rows, "no environments", 5);
+    replaceRows($("env-table").tBodies[0], rows, "no environments", 6);
     renderEnvOptions(data.environments);
     renderFooter(data);
   }
