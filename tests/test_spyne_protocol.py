@@ -185,3 +185,18 @@ def test_decoding_follows_the_plans(services: dict[str, tuple[SpyneService, Spyn
     protocol = planned.app.in_protocol
     _decode(planned, "Company_GetCurrentPeriod", "<CompanyId>1</CompanyId>")
     assert any(plan is not None for plan in protocol._plans.values())
+
+
+def test_a_flood_of_tag_names_is_not_remembered(
+    services: dict[str, tuple[SpyneService, SpyneService]],
+) -> None:
+    """Unknown elements, or members under ever new namespaces, do not grow what a plan remembers."""
+    planned, reference = services["CompanyService"]
+    unknown = "".join(f"<Unknown{n}>1</Unknown{n}>" for n in range(500))
+    spaced = "".join(f'<CompanyId xmlns="urn:n{n}">{n}</CompanyId>' for n in range(500))
+    for params in (unknown + "<CompanyId>1</CompanyId>", spaced):
+        assert _outcome(planned, "Company_GetCurrentPeriod", params) == _outcome(
+            reference, "Company_GetCurrentPeriod", params
+        )
+    plans = [plan for plan in planned.app.in_protocol._plans.values() if plan is not None]
+    assert plans and all(len(plan.members) <= len(plan.flat) + 64 for plan in plans)

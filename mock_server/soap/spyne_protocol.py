@@ -25,6 +25,7 @@ from spyne.protocol.soap import Soap11
 
 _IMMUTABLE = (type(None), bool, int, float, str, bytes, Decimal, datetime, date, time)
 _MISSING = object()
+_MORE_TAGS = 64  # tags remembered per class beyond one per member (other tags are resolved anew)
 
 
 class _ClassPlan:
@@ -57,7 +58,8 @@ class _ClassPlan:
         if member is not None:
             attrs = self._protocol.get_cls_attrs(member)
             resolved = (member, key, attrs.max_occurs > 1, bool(attrs.read_only))
-        self.members[tag] = resolved
+        if len(self.members) < len(self.flat) + _MORE_TAGS:  # a client may send any number of names
+            self.members[tag] = resolved
         return resolved
 
     def new(self) -> Any:
