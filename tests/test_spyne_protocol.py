@@ -6,11 +6,12 @@ members (which Spyne's routine decodes), decode to the same Spyne objects and th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from nmbrs_client import NmbrsCredentials, raw
-from spyne.model.complex import ComplexModelBase
+from spyne.model.complex import Array, ComplexModel, ComplexModelBase
+from spyne.model.primitive import Integer, Unicode
 from spyne.protocol.soap import Soap11
 
 from mock_server.contract import SERVICES, load_contract
@@ -200,3 +201,39 @@ def test_a_flood_of_tag_names_is_not_remembered(
         )
     plans = [plan for plan in planned.app.in_protocol._plans.values() if plan is not None]
     assert plans and all(len(plan.members) <= len(plan.flat) + 64 for plan in plans)
+
+
+class _OwnInit(ComplexModel):
+    _type_info: ClassVar[list[Any]] = [("A", Unicode)]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.A = "made in __init__"
+
+
+class _OwnInstance(ComplexModel):
+    _type_info: ClassVar[list[Any]] = [("A", Unicode)]
+
+    @classmethod
+    def get_deserialization_instance(cls, ctx: Any) -> Any:
+        return cls()
+
+
+class _SharedDefault(ComplexModel):
+    _type_info: ClassVar[list[Any]] = [("A", Unicode), ("B", Array(Unicode).customize(default=[]))]
+
+
+class _Plain(ComplexModel):
+    _type_info: ClassVar[list[Any]] = [("A", Unicode), ("B", Integer.customize(default=3))]
+
+
+@pytest.mark.parametrize("cls", [_OwnInit, _OwnInstance, _SharedDefault])
+def test_classes_made_their_own_way_are_decoded_by_spyne(cls: Any) -> None:
+    assert LenientSoap11()._plan(cls) is None
+
+
+def test_a_plain_class_is_planned_with_its_defaults() -> None:
+    plan = LenientSoap11()._plan(_Plain)
+    assert plan is not None
+    made = plan.new()
+    assert type(made) is _Plain and (made.A, made.B) == (None, 3) and made.__dict__ == _Plain().__dict__

@@ -25,6 +25,7 @@ from spyne.protocol.soap import Soap11
 
 _IMMUTABLE = (type(None), bool, int, float, str, bytes, Decimal, datetime, date, time)
 _MISSING = object()
+_SPYNE_OWN = (object.__new__, ComplexModelBase.__init__, ComplexModelBase._safe_set)
 _MORE_TAGS = 64  # tags remembered per class beyond one per member (other tags are resolved anew)
 
 
@@ -117,9 +118,12 @@ class LenientSoap11(Soap11):
         flat = cls.get_flat_type_info(cls)
         if any(member.Attributes.default_factory is not None for member in flat.values()):
             return None
+        made_by = getattr(cls.get_deserialization_instance, "__func__", None)
+        if made_by is not ComplexModelBase.get_deserialization_instance.__func__:
+            return None  # a class that makes its instances its own way
         instance = cls.get_deserialization_instance(None)
         kind = type(instance)
-        if kind.__new__ is not object.__new__ or kind._safe_set is not ComplexModelBase._safe_set:
+        if (kind.__new__, kind.__init__, kind._safe_set) != _SPYNE_OWN:
             return None
         if any(isinstance(getattr(kind, key, None), property) for key in flat):
             return None
