@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
+
+import gevent
 
 from mock_server.console import SeedProgress, origin
 from mock_server.contract import SERVICES
 from mock_server.control.admin_app import PREFIX as ADMIN_PREFIX
 from mock_server.control.admin_app import AdminApp
 from mock_server.control.plane import ControlPlane
-from mock_server.domain.backend import STORE_FORMAT, Backend, Seeder
+from mock_server.domain.backend import STORE_FORMAT, Backend
 from mock_server.domain.demo import (
     DEMO_DOMAIN,
     EnvironmentSetup,
@@ -19,6 +21,7 @@ from mock_server.domain.demo import (
     demo_spec,
     seed_environment,
 )
+from mock_server.domain.tenant import Seeder
 from mock_server.settings import MockSettings
 from mock_server.soap.pipeline import Pipeline
 from mock_server.soap.wsgi import SoapApp, StartResponse
@@ -26,6 +29,7 @@ from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
 DEFAULT_DEMO = EnvironmentShape()
+T = TypeVar("T")
 
 
 class MockApp:
@@ -42,6 +46,7 @@ class MockApp:
     ) -> None:
         self.settings = settings or MockSettings()
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
+        self.backend.run_apart = _on_the_hubs_threads
         if self.settings.seed_cache:
             self.backend.seed_cache = SeedCache(self.settings.seed_cache)
         self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
@@ -63,8 +68,9 @@ class MockApp:
             return self.admin(environ, start_response)
         return self.soap(environ, start_response)
 
-    def add_environment(self, setup: EnvironmentSetup, replace: bool = False) -> None:
-        """Create an environment, unless a `--state` file already holds it (then its data is kept)."""
+    def add_environment(self, setup: EnvironmentSetup, replace: bool = False, apart: bool = False) -> None:
+        """Create an environment, unless a `--state` file already holds it (then its data is kept);
+        `apart`: seeded on another thread while other calls are served (`domain/seeding_apart.py`)."""
         seeder: Seeder = partial(seed_environment, shape=setup.shape)
         fingerprint = repr(setup.shape)
         stored = "" if replace else self.backend.fingerprint(setup.spec.name)
@@ -72,7 +78,9 @@ class MockApp:
         if self.progress is not None and self.origins[setup.spec.name] != "reused":
             seeder = self.progress.wrap(setup.spec.name, setup.shape.employees, seeder)
         backend = self.backend
-        backend.add_environment(setup.spec, seeder, replace=replace, fingerprint=fingerprint, cacheable=True)
+        backend.add_environment(
+            setup.spec, seeder, replace=replace, fingerprint=fingerprint, cacheable=True, apart=apart
+        )
         if backend.sources[setup.spec.name] == "seed cache":
             self.origins[setup.spec.name] = "copied from the seed cache"
 
@@ -92,3 +100,10 @@ class MockApp:
         body = f"<!DOCTYPE html><html><body><h1>nmbrs-mock</h1><ul>{links}</ul></body></html>".encode()
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [body]
+
+
+def _on_the_hubs_threads(function: Callable[[], T]) -> T:
+    """Run `function` on a thread of this thread's gevent hub pool; the waiting greenlet lets the hub
+    serve other calls meanwhile (an environment seeded apart)."""
+    result: T = gevent.get_hub().threadpool.apply(function)
+    return result

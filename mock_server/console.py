@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mock_server.control.journal import JournalEntry
-from mock_server.domain.backend import Tenant
 from mock_server.domain.model import Company, Employee
+from mock_server.domain.tenant import Tenant
 
 _FIELD = re.compile(r"(\w+)=(\([^)]*\)|[^,)]*)")
 SQLITE_HEADER = b"SQLite format 3\x00"

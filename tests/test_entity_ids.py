@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_server.app import MockApp
-from mock_server.domain.backend import Tenant
 from mock_server.domain.demo import DEMO_DOMAIN, EnvironmentSetup, EnvironmentShape, demo_spec
 from mock_server.domain.model import ApiUser, EnvironmentSpec
+from mock_server.domain.tenant import Tenant
 
 SHAPES = st.lists(
     st.builds(

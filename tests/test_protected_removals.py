@@ -16,10 +16,10 @@ from nmbrs_client import NmbrsClient, NmbrsFault
 
 from mock_server.app import MockApp
 from mock_server.contract import SERVICES, load_contract
-from mock_server.domain.backend import Tenant
 from mock_server.domain.model import Company, EnvironmentSpec
 from mock_server.domain.periods import Period, previous_period
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tenant import Tenant
 from mock_server.services.shape import shape_of
 
 REMOVE_VERBS = ("Delete", "Clear", "Stop")

@@ -18,10 +18,10 @@ from test_persistence import ROOT, _serve_command
 
 from mock_server.app import MockApp
 from mock_server.console import seed_cache_line
-from mock_server.domain.backend import ID_REGISTRY
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.periods import Period
+from mock_server.domain.tenant import ID_REGISTRY
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.settings import MockSettings
 from mock_server.storage import seed_cache

@@ -19,12 +19,13 @@ from mock_server.control.fault_injection import FaultRule, rule_from_json
 from mock_server.control.journal import JournalEntry, JournalQuery
 from mock_server.control.summaries import company_summary, period_json, run_json
 from mock_server.control.verify import VerifyResult, verify
-from mock_server.domain.backend import Tenant
 from mock_server.domain.demo import EnvironmentSetup, EnvironmentShape
 from mock_server.domain.errors import NmbrsError
 from mock_server.domain.model import ApiUser, Company, EnvironmentSpec
 from mock_server.domain.payroll import advance, process_run
 from mock_server.domain.permissions import resolve_template
+from mock_server.domain.seeding_apart import APART_EMPLOYEES
+from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.scenario import ScenarioError, parse_scenario
 
@@ -321,14 +322,16 @@ class ControlPlane:
         if twin is not None:  # same shape and seed: copy its seeded rows (milliseconds, same data)
             self.backend.clone_environment(twin, setup.spec)
         else:
-            self.app.add_environment(setup, replace=True)
+            self.app.add_environment(setup, replace=True, apart=setup.shape.employees >= APART_EMPLOYEES)
 
     def _free_name(self, name: str | None) -> str:
         if name is None:
-            return params.unique_name(set(self.backend.specs))
+            return params.unique_name(set(self.backend.specs) | self.backend.pending)
         params.environment_name(name)
         if name in self.backend.specs:
             raise Conflict(f"environment {name!r} exists; delete it first or choose another name")
+        if name in self.backend.pending:
+            raise Conflict(f"environment {name!r} is being seeded; wait for it or choose another name")
         return name
 
     def _template(self, template: str, user_defined: dict[str, list[str]]) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.model import Company
 from mock_server.domain.periods import Period
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tenant import Tenant
 
 RECENT_RUNS = 5  # the runs a company's summary lists, newest first
 

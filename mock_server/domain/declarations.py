@@ -20,7 +20,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.figures import (
     SlipFigures,
     add_sums,
@@ -33,6 +32,7 @@ from mock_server.domain.model import Company
 from mock_server.domain.periods import Period, midnight
 from mock_server.domain.records import StoredRecord
 from mock_server.domain.tax_periods import DeclarationPeriod, declaration_period_of_run, payment_reference
+from mock_server.domain.tenant import Tenant
 from mock_server.storage.codec import dumps, encoded, loads
 
 FAMILY = "WageTax"

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.demo_catalogue import COST_TYPE, DEPARTMENTS, SCALES
 from mock_server.domain.demo_people import Hired, salary_table
 from mock_server.domain.demo_reference import seed_reference
@@ -34,6 +33,7 @@ from mock_server.domain.periods import (
 from mock_server.domain.records import StoredRecord
 from mock_server.domain.schedules import employee_schedule
 from mock_server.domain.tax_periods import default_declaration_kind
+from mock_server.domain.tenant import Tenant
 
 DEMO_USER = "demo@nmbrs-mock.test"
 DEMO_TOKEN = "demo-token"

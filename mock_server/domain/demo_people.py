@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.demo_catalogue import (
     ALWAYS,
     FUNCTIONS,
@@ -26,6 +25,7 @@ from mock_server.domain.demo_catalogue import (
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, containing, first_day, midnight
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tenant import Tenant
 
 _FUNCTION_NAMES = dict(FUNCTIONS)  # code -> catalogue description
 

@@ -15,7 +15,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.demo_catalogue import (
     ALWAYS,
     DEPARTMENTS,
@@ -32,6 +31,7 @@ from mock_server.domain.dutch_places import TOWNS
 from mock_server.domain.model import Company, Debtor
 from mock_server.domain.periods import Period
 from mock_server.domain.schedules import company_fulltime_schedule
+from mock_server.domain.tenant import Tenant
 
 
 def seed_reference(

@@ -8,13 +8,13 @@ the payslips and the annual documents have a full previous year and this year up
 
 from __future__ import annotations
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.declarations import FAMILY as DECLARATIONS
 from mock_server.domain.declarations import ReplayCache, write_sums
 from mock_server.domain.model import Company
 from mock_server.domain.payroll import PayrollCalculator, process_run
 from mock_server.domain.periods import midnight
 from mock_server.domain.tax_periods import payment_date
+from mock_server.domain.tenant import Tenant
 
 HISTORY_YEARS = 1  # full years before the current one
 

@@ -23,11 +23,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.figures import cents
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, PeriodType, first_day, last_day, periods_between
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tenant import Tenant
 
 LEAVE_HOUR_DESCRIPTION = "Verlofuren"
 LEAVE_FAMILY = "Leave"

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.leave import LEAVE_FAMILY, leave_hour_codes
 from mock_server.domain.model import Company
 from mock_server.domain.periods import Period, containing, previous_period
 from mock_server.domain.records import latest_at
+from mock_server.domain.tenant import Tenant
 
 LEAVE_DAY_HOURS = Decimal("8.00")
 

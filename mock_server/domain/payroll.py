@@ -17,13 +17,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.declarations import ReplayCache, declare
 from mock_server.domain.figures import SlipFigures, SlipLine, cents
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, PeriodType, iso_weeks_in_year, next_period
 from mock_server.domain.records import StoredRecord, of_year, valid_at
 from mock_server.domain.tax_periods import payment_date
+from mock_server.domain.tenant import Tenant
 from mock_server.storage.codec import dumps, encoded
 
 WAGE_TAX_CODE = 9000

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from mock_server.domain.backend import Tenant
 from mock_server.domain.declarations import FAMILY as DECLARATIONS
 from mock_server.domain.declarations import all_declared_sums
 from mock_server.domain.figures import ZERO, SlipFigures, declaration_totals
@@ -17,6 +16,7 @@ from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period
 from mock_server.domain.records import StoredRecord, latest_at
 from mock_server.domain.tax_periods import payment_date
+from mock_server.domain.tenant import Tenant
 from mock_server.services.payroll_data import find_run
 
 HOLIDAY_ALLOWANCE = Decimal("0.08")  # vakantiegeld reserved on the gross wage (law: at least 8 %)

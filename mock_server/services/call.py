@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mock_server.contract.model import Operation, ServiceContract
-from mock_server.domain.backend import Tenant
+from mock_server.domain.tenant import Tenant
 from mock_server.settings import MockSettings
 
 

@@ -13,8 +13,8 @@ from functools import cache
 from typing import Any
 
 from mock_server.contract.model import ServiceContract
-from mock_server.domain.backend import Tenant
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tenant import Tenant
 from mock_server.services.employee import employee_wire
 
 # Base type -> the wire form of the entity a record's owner is.

@@ -14,13 +14,13 @@ from typing import Any
 from mock_server.documents.journal import JournalEmployee, JournalLine
 from mock_server.documents.pdf import PayslipContent
 from mock_server.documents.wagetax import WageTaxEmployee, WageTaxEmployer, wage_tax_declaration_xml
-from mock_server.domain.backend import Tenant
 from mock_server.domain.declarations import declared_sums
 from mock_server.domain.errors import InvalidPeriod, NotFound
 from mock_server.domain.figures import SlipFigures, declared_amounts
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, midnight
 from mock_server.domain.records import StoredRecord, latest_at
+from mock_server.domain.tenant import Tenant
 
 
 @dataclass(frozen=True)

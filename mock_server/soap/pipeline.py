@@ -21,9 +21,10 @@ from mock_server.control.effects import damage, outage_page
 from mock_server.control.fault_injection import FaultInjector, Injection
 from mock_server.control.journal import Journal, JournalEntry
 from mock_server.control.redact import jsonable
-from mock_server.domain.backend import Backend, Tenant
+from mock_server.domain.backend import Backend
 from mock_server.domain.errors import NmbrsError
 from mock_server.domain.permissions import resolve_template
+from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import Throttle
 from mock_server.services import Call, handler_for
 from mock_server.settings import MockSettings

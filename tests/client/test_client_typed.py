@@ -20,10 +20,10 @@ from nmbrs_client import (
 )
 
 from mock_server.app import MockApp
-from mock_server.domain.backend import Tenant
 from mock_server.domain.demo import HOUR_CODES, WAGE_CODES
 from mock_server.domain.model import EnvironmentSpec
 from mock_server.domain.records import StoredRecord
+from mock_server.domain.tenant import Tenant
 
 
 @pytest.fixture
