@@ -130,7 +130,7 @@ def test_the_mock_answers_while_a_large_environment_is_seeded(
     monkeypatch.setattr(app_module, "seed_environment", gated)
     admin = f"{served.url}/__admin/environments"
     created: dict[str, requests.Response] = {}
-    body = {"name": "large", "employees": APART_EMPLOYEES}
+    body: dict[str, Any] = {"name": "large", "employees": APART_EMPLOYEES}
     creating = threading.Thread(
         target=lambda: created.update(reply=requests.post(admin, json=body, timeout=120))
     )
