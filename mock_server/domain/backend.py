@@ -66,8 +66,7 @@ class Backend:
         block = self._id_block_of(spec.name)  # what seeding will claim (the rows hold its ids)
 
         def seed() -> None:
-            with self.store.bulk():
-                seeder(Tenant(self.store, spec))
+            _seed_into(self.store, spec, seeder)
 
         def copy_in(rows: Callable[[], None]) -> None:
             def claim_and_copy() -> None:
@@ -111,8 +110,7 @@ class Backend:
         def fill(store: SqliteStore) -> None:
             with store.transaction():
                 store.next_id(ID_REGISTRY, f"block {spec.name}", block)  # the block claimed above
-                with store.bulk():
-                    seeder(Tenant(store, spec))
+                _seed_into(store, spec, seeder)
 
         self.pending.add(spec.name)
         try:
@@ -231,3 +229,9 @@ class Backend:
         if name not in self.specs:
             raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
         return self.specs[name]
+
+
+def _seed_into(store: SqliteStore, spec: EnvironmentSpec, seeder: Seeder) -> None:
+    """Run a seeder on the environment in `store` (inside its transaction), its writes held in bulk."""
+    with store.bulk():
+        seeder(Tenant(store, spec))
