@@ -176,6 +176,7 @@ class Bench:
                  f"{rss:.0f} MB (peak {found['peak_rss_mb']:.0f})", rss <= 300)  # fmt: skip
         reset = found["reset_after_run_s"]
         self.add(f"Reset of the {employees:,} after one run", "<= 2 s", f"{reset:.2f} s", reset <= 2)
+        self._probed(f"Another environment's calls while {employees:,} are seeded", found)
         self._storage_floor(employees, found["seed_wall_s"])
         self._seed_cache(employees)
 
@@ -205,10 +206,17 @@ class Bench:
         self.add(f"Seeding {employees:,} again, from the seed cache", "-",
                  f"{warm['seed_wall_s']:.1f} s ({warm['seeded']}, peak {warm['peak_rss_mb']:.0f} MB)",
                  None)  # fmt: skip
+        self._probed(f"Another environment's calls while {employees:,} are copied in", warm)
         if warm["seeded"] != "seed cache":
             raise bench_small.BenchError(
                 f"the second server did not copy from the seed cache: {warm['seeded']}"
             )
+
+    def _probed(self, figure: str, found: dict[str, Any]) -> None:
+        """How the demo answered while an environment was made (`bench_seeding.Prober`)."""
+        longest, median = found["probe_longest_s"] * 1000, found["probe_median_s"] * 1000
+        self.add(figure, "-", f"longest {longest:,.0f} ms, median {median:.1f} ms "
+                 f"({found['probe_calls']:,} calls)", None)  # fmt: skip
 
     def journal(self) -> None:
         found = self.raw["journal"] = self._script("bench_journal.py", *(["--quick"] if self.quick else []))

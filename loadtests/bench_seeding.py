@@ -7,11 +7,18 @@ and its peak (VmHWM); one SOAP call against the new environment proves it answer
 processed (a write into every employee's ledger) and the environment reset: the reset's wall time.
 With `seed_cache`, the server gets `--seed-cache` (a second server on the same folder copies the
 environment from it: `seeded` tells which happened).
+
+Meanwhile a prober calls `List_GetAll` of the demo environment one call after the other on a
+keep-alive connection: how long the longest of those answers took while the environment was made
+(and their median) shows whether the mock went on serving.
 """
 
 from __future__ import annotations
 
+import http.client
 import re
+import statistics
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +27,7 @@ import requests
 from nmbrs_client import NmbrsCredentials, raw
 
 from loadtests.bench_small import cpu_seconds
-from loadtests.mock_process import HOST, BenchError, ServerProcess
+from loadtests.mock_process import HOST, BenchError, ServerProcess, SoapCall, post
 
 ADMIN_TIMEOUT = 3600.0
 
@@ -47,8 +54,12 @@ def bench_seed(employees: int, seed_cache: Path | None = None) -> dict[str, Any]
         login = NmbrsCredentials(f"api@{name}.test", "bench-token", name)
         body: dict[str, Any] = {"name": name, "employees": employees, "username": login.username,
                                 "token": login.token}  # fmt: skip
+        prober = Prober(port)
         cpu_before, started = cpu_seconds(pid), time.perf_counter()
-        reply = requests.post(f"http://{HOST}:{port}/__admin/environments", json=body, timeout=ADMIN_TIMEOUT)
+        with prober:
+            reply = requests.post(
+                f"http://{HOST}:{port}/__admin/environments", json=body, timeout=ADMIN_TIMEOUT
+            )
         wall, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
         if reply.status_code != 201:
             raise BenchError(f"seeding {employees} employees: HTTP {reply.status_code}: {reply.text[:300]}")
@@ -67,7 +78,49 @@ def bench_seed(employees: int, seed_cache: Path | None = None) -> dict[str, Any]
         server.stop()
     return {"employees": employees, "seed_wall_s": wall, "seed_server_cpu_s": cpu,
             "rss_before_mb": before["VmRSS"], "rss_after_mb": after["VmRSS"],
-            "peak_rss_mb": after["VmHWM"], "reset_after_run_s": reset, "seeded": seeded}  # fmt: skip
+            "peak_rss_mb": after["VmHWM"], "reset_after_run_s": reset, "seeded": seeded,
+            "probe_calls": len(prober.seconds), "probe_longest_s": max(prober.seconds, default=0.0),
+            "probe_median_s": statistics.median(prober.seconds) if prober.seconds else 0.0}  # fmt: skip
+
+
+class Prober:
+    """While in its `with` block: `List_GetAll` of the demo, one call after the other, each timed."""
+
+    CALL = SoapCall("CompanyService", "List_GetAll")
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.seconds: list[float] = []
+        self.failures: list[str] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._probe, daemon=True)
+
+    def __enter__(self) -> Prober:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(ADMIN_TIMEOUT)
+        if self.failures:
+            raise BenchError(f"the demo did not answer while the environment was made: {self.failures[0]}")
+
+    def _probe(self) -> None:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=ADMIN_TIMEOUT)
+        body = self.CALL.body
+        try:
+            while not self._done.is_set():
+                started = time.perf_counter()
+                status, answer = post(conn, self.CALL, body)
+                self.seconds.append(time.perf_counter() - started)
+                if status != 200 or b"<List_GetAllResult>" not in answer:
+                    self.failures.append(f"HTTP {status}: {answer[:200]!r}")
+                    return
+                time.sleep(0.01)
+        except OSError as error:
+            self.failures.append(str(error))
+        finally:
+            conn.close()
 
 
 def _reset_after_a_run(environment: str) -> float:

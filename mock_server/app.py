@@ -29,6 +29,7 @@ from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
 DEFAULT_DEMO = EnvironmentShape()
+PAUSE_S = 0.001  # a timer, not sleep(0): the hub polls for I/O then (the calls that came in meanwhile)
 T = TypeVar("T")
 
 
@@ -55,6 +56,7 @@ class MockApp:
             self.add_environment(EnvironmentSetup(demo_spec(DEMO_DOMAIN, demo.seed), demo))
         for setup in environments:
             self.add_environment(setup)
+        self.backend.pause = _let_others_run  # from now on calls may be served while one is copied in
         kwargs: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
         self.pipeline = Pipeline(self.backend, self.settings, **kwargs)
         self.soap = SoapApp(self.pipeline, self._index)
@@ -107,3 +109,8 @@ def _on_the_hubs_threads(function: Callable[[], T]) -> T:
     serve other calls meanwhile (an environment seeded apart)."""
     result: T = gevent.get_hub().threadpool.apply(function)
     return result
+
+
+def _let_others_run() -> None:
+    """Let the hub serve what came in (other calls), then go on."""
+    gevent.sleep(PAUSE_S)

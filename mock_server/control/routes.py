@@ -122,7 +122,8 @@ ROUTES: list[Route] = [
         "/environments",
         create_environment,
         "Create an environment from parameters or a scenario (TOML); from 1,000 employees on it is"
-        " seeded while the mock answers other calls (409 for its name meanwhile)",
+        " seeded, and a large one copied in from the seed cache, while the mock answers other calls"
+        " (409 for its name meanwhile)",
         request={"name": "acme", "employees": 10, "period_types": ["M", "W4"], "debtors": 1, "seed": 7},
         response=CREDENTIALS,
         status=201,

@@ -20,7 +20,7 @@ from mock_server.domain.errors import (
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.seeding_apart import RunApart, run_here, seed_apart
 from mock_server.domain.tenant import ID_REGISTRY, Seeder, Tenant
-from mock_server.storage.seed_cache import SeedCache
+from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
 # Part of every environment's fingerprint: a state file seeded by another mock version (or another
@@ -40,7 +40,10 @@ class Backend:
         self.sources: dict[str, str] = {}  # environment -> "seeded", "seed cache", "kept" (--state) or "copy"
         self.cache_written: set[str] = set()  # environments seeded and then written to the seed cache
         self.run_apart: RunApart[bool] = run_here  # where environments seeded apart are seeded
-        self.pending: set[str] = set()  # environments being seeded apart (not served yet)
+        self.pending: set[str] = set()  # environments being seeded or copied in (not served yet)
+        # lets other calls be served between the steps of copying a large environment in (MockApp
+        # sets it once it serves); None: copied in one transaction
+        self.pause: Pause | None = None
         self._stored = self.store.environments()  # what a --state file already holds
         self._logins: dict[str, list[tuple[EnvironmentSpec, ApiUser]]] = {}  # lower-case username -> logins
 
@@ -62,37 +65,52 @@ class Backend:
         stored = self._stored.get(spec.name)
         keep = stored is not None and stored.get("fingerprint", "") == fingerprint and not replace
         data = {**spec.to_dict(), "fingerprint": fingerprint}
+        self.pending.add(spec.name)  # not served, nor to be made again, until it is complete
+        try:
+            self.sources[spec.name] = self._store_rows(
+                spec, seeder, fingerprint, data, keep, cacheable, apart
+            )
+        finally:
+            self.pending.discard(spec.name)
+        self._serve(spec, data, seeder)
+        return Tenant(self.store, spec)
+
+    def _store_rows(
+        self,
+        spec: EnvironmentSpec,
+        seeder: Seeder,
+        fingerprint: str,
+        data: dict[str, Any],
+        keep: bool,
+        cacheable: bool,
+        apart: bool,
+    ) -> str:
+        """The environment's rows stored (see `add_environment`); where they came from."""
         cache = self.seed_cache if cacheable and not keep else None
         block = self._id_block_of(spec.name)  # what seeding will claim (the rows hold its ids)
+        cached = cache.file_for(fingerprint, block) if cache is not None else None
 
-        def seed() -> None:
-            _seed_into(self.store, spec, seeder)
-
-        def copy_in(rows: Callable[[], None]) -> None:
+        def copy_in(rows: Callable[[], None], copied: bool) -> None:
             def claim_and_copy() -> None:
                 Tenant(self.store, spec).claim_id_block()  # as seeding would (the rows hold its ids)
                 rows()
 
-            self._fill(spec, data, keep, claim_and_copy)
+            self._fill(spec, data, keep, claim_and_copy, drop=not copied)
 
-        cached = cache.file_for(fingerprint, block) if cache is not None else None
-        if cache is not None and cached is not None and cache.load(self.store, spec.name, cached, copy_in):
-            self.sources[spec.name] = "seed cache"
-        elif apart and not keep and self._seeded_apart(spec, seeder, fingerprint, cache, copy_in):
-            self.sources[spec.name] = "seeded"
-        else:
-            self._fill(spec, data, keep, seed)
-            self.sources[spec.name] = "kept" if keep else "seeded"
-            claimed = self._id_block_of(spec.name)  # the block its file is named by, as peeked
-            if (
-                cache
-                and cached
-                and claimed == block
-                and cache.save(self.store, spec.name, cached, fingerprint, block)
-            ):
-                self.cache_written.add(spec.name)
-        self._serve(spec, data, seeder)
-        return Tenant(self.store, spec)
+        if cache and cached and cache.load(self.store, spec.name, cached, copy_in, self.pause):
+            return "seed cache"
+        if apart and not keep and self._seeded_apart(spec, seeder, fingerprint, cache, copy_in):
+            return "seeded"
+        self._fill(spec, data, keep, lambda: _seed_into(self.store, spec, seeder))
+        claimed = self._id_block_of(spec.name)  # the block its file is named by, as peeked
+        if (
+            cache
+            and cached
+            and claimed == block
+            and cache.save(self.store, spec.name, cached, fingerprint, block)
+        ):
+            self.cache_written.add(spec.name)
+        return "kept" if keep else "seeded"
 
     def _seeded_apart(
         self,
@@ -100,7 +118,7 @@ class Backend:
         seeder: Seeder,
         fingerprint: str,
         cache: SeedCache | None,
-        copy_in: Callable[[Callable[[], None]], None],
+        copy_in: FillWith,
     ) -> bool:
         """Seeded in a store of its own on another thread (`run_apart`), then copied in. False, with
         nothing of it stored (its id block stays claimed), when its file cannot be written or read."""
@@ -112,23 +130,25 @@ class Backend:
                 store.next_id(ID_REGISTRY, f"block {spec.name}", block)  # the block claimed above
                 _seed_into(store, spec, seeder)
 
-        self.pending.add(spec.name)
-        try:
-            stored = seed_apart(
-                spec.name, fill, cache, fingerprint, block, self.run_apart, self.store, copy_in
-            )
-        finally:
-            self.pending.discard(spec.name)
+        stored = seed_apart(
+            spec.name, fill, cache, fingerprint, block, self.run_apart, self.store, copy_in, self.pause
+        )
         if stored and cache is not None:
             self.cache_written.add(spec.name)
         return stored
 
     def _fill(
-        self, spec: EnvironmentSpec, data: dict[str, Any], keep: bool, fill: Callable[[], None]
+        self,
+        spec: EnvironmentSpec,
+        data: dict[str, Any],
+        keep: bool,
+        fill: Callable[[], None],
+        drop: bool = True,
     ) -> None:
-        """In one transaction: the environment registered and, unless kept, emptied, filled, snapshotted."""
+        """In one transaction: the environment registered and, unless kept, emptied (unless not to
+        `drop`: its rows were copied in steps before), filled and snapshotted."""
         with self.store.transaction():
-            if not keep:
+            if not keep and drop:
                 self.store.drop_environment(spec.name)
             self.store.put_environment(spec.name, data)
             if not keep:

@@ -2,10 +2,11 @@
 
 Seeding runs in one transaction of the serving store. While it runs, every other call waits: a
 minute for 50,000 employees. Seeded apart, the environment is made in a temporary store of its own,
-on a thread of the serving hub's pool, and written to a seed-cache file. Only copying that file in
-(about a seventh of the seeding's time) holds the serving store. The rows, ids and counters are the
-ones seeding in place gives (the same id block, claimed in the serving store first), and nothing of
-the environment is served before it is complete.
+on a thread of the serving hub's pool, and written to a seed-cache file. Then the file is copied into
+the serving store in steps of their own transactions (`SeedCache.load` with a pause), so other calls
+are served between them too. The rows, ids and counters are the ones seeding in place gives (the
+same id block, claimed in the serving store first), and nothing of the environment is served before
+it is complete.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from mock_server.storage.seed_cache import SeedCache
+from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
 T = TypeVar("T")
@@ -36,18 +37,19 @@ def seed_apart(
     block: int,
     run_apart: RunApart[bool],
     serving: SqliteStore,
-    copy_in: Callable[[Callable[[], None]], None],
+    copy_in: FillWith,
+    pause: Pause | None = None,
 ) -> bool:
     """Seed environment `name` in a temporary store of its own (`fill`, run by `run_apart`), write it
     to a seed-cache file (the cache's, or a private temporary one), then copy that file into the
-    `serving` store through `copy_in` (`SeedCache.load`). False when the file cannot be written or
-    read: nothing of the environment is stored then."""
+    `serving` store through `copy_in` (`SeedCache.load`; in steps, with `pause`). False when the
+    file cannot be written or read: nothing of the environment is stored then."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-seeding-") as folder:
         writer = cache or SeedCache(folder)
         target = cache.file_for(fingerprint, block) if cache else Path(folder) / "seeded.sqlite"
         if not run_apart(lambda: _seed_and_write(name, fill, writer, target, fingerprint, block)):
             return False
-        return writer.load(serving, name, target, copy_in)
+        return writer.load(serving, name, target, copy_in, pause)
 
 
 def _seed_and_write(

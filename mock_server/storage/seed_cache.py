@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import os
 import secrets
@@ -32,10 +33,15 @@ from mock_server.storage.sqlite_store import DATA_TABLES, SqliteStore, create_pr
 
 log = logging.getLogger("nmbrs_mock.seed_cache")
 VARIABLE = "NMBRS_MOCK_SEED_CACHE"  # the environment variable naming the folder (CLI and pytest plugin)
-SCHEMA_NAME = "seed_cache"  # the cache file while attached
+SCHEMA_NAME = "seed_cache"  # the cache file while attached (then a number: one per attachment)
 PREFIX = "nmbrs-seed-"
 CODE_PACKAGES = ("domain", "storage")
 REINDEX_ROWS = 100_000  # a load at least this large, and larger than what is stored, rebuilds the owner index
+STEPPED_ROWS = 50_000  # a load at least this large into a serving store is copied in steps (`load`)
+STEP_ROWS = 10_000  # rows a step copies (some tens of milliseconds)
+Pause = Callable[[], None]  # lets other calls be served (between the steps of a copy)
+FillWith = Callable[[Callable[[], None], bool], None]  # see `SeedCache.load`
+_attachments = itertools.count(1)
 
 
 class BrokenCacheFile(Exception):
@@ -65,21 +71,37 @@ class SeedCache:
 
     # -- loading ----------------------------------------------------------------------------------
     def load(
-        self, store: SqliteStore, env: str, source: Path, fill_with: Callable[[Callable[[], None]], None]
+        self,
+        store: SqliteStore,
+        env: str,
+        source: Path,
+        fill_with: FillWith,
+        pause: Pause | None = None,
     ) -> bool:
-        """`fill_with(copy)`, where `copy()` puts the environment's rows from `source` into the store
-        (`fill_with` runs it in its transaction). False, with nothing changed, when there is no such
-        file or it cannot be used."""
+        """`fill_with(copy, copied)` runs `copy()` in its transaction: `copy()` puts the environment's
+        rows from `source` into the store. With `pause`, a large load is copied before, in steps of
+        their own transactions with `pause()` between them, so the store serves other calls meanwhile
+        (`copied` is True then, and `copy()` has nothing left to do). False, with nothing changed,
+        when there is no such file or it cannot be used."""
         if not source.is_file() or store.db.in_transaction:  # SQLite attaches outside transactions only
             return False
+        stepped = False
         try:
-            with _attached(store, source):
-                header = _header(store)
-                fill_with(lambda: _copy_in(store, env, header))
+            with _attached(store, source, hold=pause is None) as schema:
+                header = _header(store, schema)
+                stepped = pause is not None and _rows_in(header) >= STEPPED_ROWS
+                if pause is not None and stepped:
+                    _copy_in_steps(store, env, header, schema, pause)
+                    fill_with(lambda: None, True)
+                else:
+                    fill_with(lambda: _copy_in(store, env, header, schema), False)
         except (sqlite3.DatabaseError, BrokenCacheFile) as error:
             log.warning(
                 "seed cache: %s cannot be used (%s); removed, the environment is seeded", source, error
             )
+            if stepped:  # what the steps copied
+                with store.transaction():
+                    store.drop_environment(env)
             _discard(source)
             return False
         return True
@@ -93,8 +115,8 @@ class SeedCache:
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             create_private(str(temporary))
-            with _attached(store, temporary):
-                _copy_out(store, env, [("seeded from", fingerprint), ("id block", str(block))])
+            with _attached(store, temporary) as schema:
+                _copy_out(store, env, [("seeded from", fingerprint), ("id block", str(block))], schema)
             os.replace(temporary, target)
         except (OSError, sqlite3.Error) as error:
             log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
@@ -118,57 +140,71 @@ def _discard(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _attached(store: SqliteStore, path: Path) -> Iterator[None]:
-    """The cache file attached to the store's connection as `SCHEMA_NAME` (outside any transaction)."""
-    with store.lock:
-        store.db.execute(f"ATTACH DATABASE ? AS {SCHEMA_NAME}", (str(path),))
+def _attached(store: SqliteStore, path: Path, hold: bool = True) -> Iterator[str]:
+    """The cache file attached to the store's connection (outside any transaction), under a schema
+    name of its own (given). `hold`: the store is held meanwhile; else only while attaching and
+    detaching, and other calls go on (their tables are `main`'s: names resolve there first)."""
+    schema = f"{SCHEMA_NAME}{next(_attachments)}"
+    with store.lock if hold else contextlib.nullcontext():
+        with store.lock:
+            store.db.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
         try:
-            yield
+            yield schema
         finally:
-            store.db.execute(f"DETACH DATABASE {SCHEMA_NAME}")
+            with store.lock:
+                store.db.execute(f"DETACH DATABASE {schema}")
 
 
 def _columns(store: SqliteStore, table: str) -> str:
     return ", ".join(store.columns[table])
 
 
-def _copy_out(store: SqliteStore, env: str, seeded_from: list[tuple[str, str]]) -> None:
+def _copy_out(store: SqliteStore, env: str, seeded_from: list[tuple[str, str]], schema: str) -> None:
     db = store.db
-    db.execute(f"PRAGMA {SCHEMA_NAME}.journal_mode=OFF")  # a file that failed half-way is thrown away
-    db.execute(f"PRAGMA {SCHEMA_NAME}.synchronous=OFF")
+    db.execute(f"PRAGMA {schema}.journal_mode=OFF")  # a file that failed half-way is thrown away
+    db.execute(f"PRAGMA {schema}.synchronous=OFF")
     counts: list[tuple[str, int]] = []
     for table in DATA_TABLES:  # NOT INDEXED: the table in rowid order, the order the rows were written
         columns = _columns(store, table)
-        db.execute(f"CREATE TABLE {SCHEMA_NAME}.{table} AS SELECT {columns} FROM main.{table} WHERE 0")
+        db.execute(f"CREATE TABLE {schema}.{table} AS SELECT {columns} FROM main.{table} WHERE 0")
         cursor = db.execute(
-            f"INSERT INTO {SCHEMA_NAME}.{table} SELECT {columns} FROM main.{table} NOT INDEXED WHERE env = ?",
+            f"INSERT INTO {schema}.{table} SELECT {columns} FROM main.{table} NOT INDEXED WHERE env = ?",
             (env,),
         )
         counts.append((table, cursor.rowcount))
-    db.execute(f"CREATE TABLE {SCHEMA_NAME}.header (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(f"CREATE TABLE {schema}.header (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
     written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [("code", code_digest()), *seeded_from, ("written", written)]
     header += [(f"rows {table}", str(count)) for table, count in counts]
-    db.executemany(f"INSERT INTO {SCHEMA_NAME}.header VALUES (?, ?)", header)
+    db.executemany(f"INSERT INTO {schema}.header VALUES (?, ?)", header)
 
 
-def _header(store: SqliteStore) -> dict[str, str]:
-    rows = store.db.execute(f"SELECT name, value FROM {SCHEMA_NAME}.header").fetchall()
+def _header(store: SqliteStore, schema: str) -> dict[str, str]:
+    with store.lock:
+        rows = store.db.execute(f"SELECT name, value FROM {schema}.header").fetchall()
     header = dict(rows)
     if header.get("code") != code_digest():
         raise BrokenCacheFile(f"written by seeding code {header.get('code')}, this is {code_digest()}")
     return header
 
 
-def _copy_in(store: SqliteStore, env: str, header: dict[str, str]) -> None:
+def _expected_rows(header: dict[str, str]) -> dict[str, int]:
+    return {table: int(header.get(f"rows {table}", "-1")) for table in DATA_TABLES}
+
+
+def _rows_in(header: dict[str, str]) -> int:
+    return sum(max(count, 0) for count in _expected_rows(header).values())
+
+
+def _copy_in(store: SqliteStore, env: str, header: dict[str, str], schema: str) -> None:
     db = store.db
-    expected = {table: int(header.get(f"rows {table}", "-1")) for table in DATA_TABLES}
+    expected = _expected_rows(header)
     owner_index = _owner_index_if_rebuilt(store, expected["records"])
     for table in DATA_TABLES:
         columns = _columns(store, table)
         cursor = db.execute(
             f"INSERT INTO main.{table} (env, {columns}) "
-            f"SELECT ?, {columns} FROM {SCHEMA_NAME}.{table} ORDER BY rowid",
+            f"SELECT ?, {columns} FROM {schema}.{table} ORDER BY rowid",
             (env,),
         )
         if cursor.rowcount != expected[table]:
@@ -177,6 +213,31 @@ def _copy_in(store: SqliteStore, env: str, header: dict[str, str]) -> None:
         db.execute("PRAGMA threads=2")  # the index is sorted with a helper thread
         db.execute(owner_index)
         db.execute("PRAGMA threads=0")
+
+
+def _copy_in_steps(store: SqliteStore, env: str, header: dict[str, str], schema: str, pause: Pause) -> None:
+    """`_copy_in` in steps of `STEP_ROWS` rows, each its own transaction, with `pause()` after each
+    (the owner index is kept up as rows come in: other calls use it meanwhile). What an earlier copy
+    of `env` left (a process ended half-way) is removed first."""
+    expected = _expected_rows(header)
+    with store.transaction():
+        store.drop_environment(env)
+    for table in DATA_TABLES:
+        columns = _columns(store, table)
+        with store.lock:
+            last = store.db.execute(f"SELECT max(rowid) FROM {schema}.{table}").fetchone()[0] or 0
+        copied = 0
+        for first in range(1, last + 1, STEP_ROWS):
+            with store.transaction():
+                cursor = store.db.execute(
+                    f"INSERT INTO main.{table} (env, {columns}) SELECT ?, {columns} FROM {schema}.{table} "
+                    "WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                    (env, first, first + STEP_ROWS - 1),
+                )
+                copied += cursor.rowcount
+            pause()
+        if copied != expected[table]:
+            raise BrokenCacheFile(f"{table}: {copied} rows, its header says {expected[table]}")
 
 
 def _owner_index_if_rebuilt(store: SqliteStore, incoming: int) -> str | None:
