@@ -44,18 +44,28 @@ def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _backend(cache: Path, pause: Callable[[Backend], None] | None = None, apart: bool = False) -> Backend:
-    """A backend with the environment "first", then "big" (of `SHAPE`) made with `pause(backend)`
-    between the steps of a copy (no pause: copied in one transaction)."""
+    """A backend with the environment "first", then "big" (`_add_big`)."""
+    backend = _with_first(cache)
+    _add_big(backend, pause, apart)
+    return backend
+
+
+def _with_first(cache: Path) -> Backend:
     backend = Backend(SqliteStore())
     backend.run_apart = _on_another_thread
     backend.seed_cache = SeedCache(cache)
     backend.add_environment(demo_spec("first"), partial(seed_environment, shape=FIRST))
+    return backend
+
+
+def _add_big(backend: Backend, pause: Callable[[Backend], None] | None = None, apart: bool = False) -> None:
+    """The environment "big" (of `SHAPE`) made with `pause(backend)` between the steps of a copy (no
+    pause: copied in one transaction)."""
     backend.pause = None if pause is None else partial(pause, backend)
     seeder = partial(seed_environment, shape=SHAPE)
     backend.add_environment(
         demo_spec("big", SHAPE.seed), seeder, fingerprint=repr(SHAPE), cacheable=True, apart=apart
     )
-    return backend
 
 
 def _counted(pauses: list[int]) -> Callable[[Backend], None]:
@@ -194,3 +204,41 @@ def test_the_mock_answers_while_a_large_environment_is_copied_in(
         assert [(e["name"], e["employees"]) for e in listed if e["name"] == "large"] == [
             ("large", APART_EMPLOYEES)
         ]
+
+
+def test_a_copy_that_raises_between_two_steps_leaves_nothing(tmp_path: Path, small_steps: None) -> None:
+    _backend(tmp_path)
+    pauses: list[int] = []
+
+    def interrupted(backend: Backend) -> None:
+        pauses.append(1)
+        if len(pauses) == 3:
+            raise KeyboardInterrupt
+
+    backend = _with_first(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        _add_big(backend, interrupted)
+    assert len(pauses) == 3 and list(tmp_path.glob("nmbrs-seed-*.sqlite"))  # the file is kept
+    assert backend.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+    assert "big" not in backend.specs and backend.pending == set()
+
+
+def test_rows_a_process_left_half_copied_are_removed_when_the_state_opens(
+    tmp_path: Path, small_steps: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    _backend(tmp_path / "cache")
+    (file,) = (tmp_path / "cache").glob("nmbrs-seed-*.sqlite")
+    state = str(tmp_path / "state.sqlite")
+    backend = Backend(SqliteStore(state))
+    backend.add_environment(demo_spec("first"), partial(seed_environment, shape=FIRST))
+    kept = _state(backend, "first")
+    store = backend.store
+    with seed_cache._attached(store, file, hold=False) as schema:  # the steps, and then the end (kill -9)
+        seed_cache._copy_in_steps(store, "big", seed_cache._header(store, schema), schema, _no_pause)
+    assert store.export_rows("big")["records"]
+    store.db.close()
+    with caplog.at_level(logging.WARNING, logger="nmbrs_mock.storage"):
+        reopened = Backend(SqliteStore(state))
+    assert "removed the rows of big, left half-copied" in caplog.text
+    assert reopened.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+    assert _state(reopened, "first") == kept

@@ -20,6 +20,7 @@ from mock_server.domain.errors import (
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.seeding_apart import RunApart, run_here, seed_apart
 from mock_server.domain.tenant import ID_REGISTRY, Seeder, Tenant
+from mock_server.storage.leftovers import drop_unregistered
 from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
@@ -44,6 +45,7 @@ class Backend:
         # lets other calls be served between the steps of copying a large environment in (MockApp
         # sets it once it serves); None: copied in one transaction
         self.pause: Pause | None = None
+        drop_unregistered(self.store, kept=[ID_REGISTRY])  # what a copy in steps left half-done
         self._stored = self.store.environments()  # what a --state file already holds
         self._logins: dict[str, list[tuple[EnvironmentSpec, ApiUser]]] = {}  # lower-case username -> logins
 

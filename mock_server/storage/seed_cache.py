@@ -99,11 +99,12 @@ class SeedCache:
             log.warning(
                 "seed cache: %s cannot be used (%s); removed, the environment is seeded", source, error
             )
-            if stepped:  # what the steps copied
-                with store.transaction():
-                    store.drop_environment(env)
+            _forget_steps(store, env, stepped)
             _discard(source)
             return False
+        except BaseException:
+            _forget_steps(store, env, stepped)
+            raise
         return True
 
     # -- writing ----------------------------------------------------------------------------------
@@ -131,6 +132,13 @@ class SeedCache:
         for file in self.folder.glob(f"{PREFIX}*.sqlite"):
             if not file.name.startswith(current):
                 _discard(file)
+
+
+def _forget_steps(store: SqliteStore, env: str, stepped: bool) -> None:
+    """What the steps of a copy that failed had copied, removed."""
+    if stepped:
+        with store.transaction():
+            store.drop_environment(env)
 
 
 def _discard(path: Path) -> None:
