@@ -21,7 +21,9 @@ from mock_server.domain.demo import (
     demo_spec,
     seed_environment,
 )
+from mock_server.domain.seeding_apart import SeedJob
 from mock_server.domain.tenant import Seeder
+from mock_server.seeding_process import in_a_child_process
 from mock_server.settings import MockSettings
 from mock_server.soap.pipeline import Pipeline
 from mock_server.soap.wsgi import SoapApp, StartResponse
@@ -47,7 +49,7 @@ class MockApp:
     ) -> None:
         self.settings = settings or MockSettings()
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
-        self.backend.run_apart = _on_the_hubs_threads
+        self.backend.run_apart = _in_a_child_process
         if self.settings.seed_cache:
             self.backend.seed_cache = SeedCache(self.settings.seed_cache)
         self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
@@ -72,7 +74,7 @@ class MockApp:
 
     def add_environment(self, setup: EnvironmentSetup, replace: bool = False, apart: bool = False) -> None:
         """Create an environment, unless a `--state` file already holds it (then its data is kept);
-        `apart`: seeded on another thread while other calls are served (`domain/seeding_apart.py`)."""
+        `apart`: seeded in another process while other calls are served (`domain/seeding_apart.py`)."""
         seeder: Seeder = partial(seed_environment, shape=setup.shape)
         fingerprint = repr(setup.shape)
         stored = "" if replace else self.backend.fingerprint(setup.spec.name)
@@ -104,9 +106,15 @@ class MockApp:
         return [body]
 
 
+def _in_a_child_process(job: SeedJob) -> bool:
+    """Seed an environment apart in a process of its own (`seeding_process`), waited for on a thread
+    of the hub's pool: the hub serves other calls meanwhile."""
+    return _on_the_hubs_threads(partial(in_a_child_process, job))
+
+
 def _on_the_hubs_threads(function: Callable[[], T]) -> T:
     """Run `function` on a thread of this thread's gevent hub pool; the waiting greenlet lets the hub
-    serve other calls meanwhile (an environment seeded apart)."""
+    serve other calls meanwhile."""
     result: T = gevent.get_hub().threadpool.apply(function)
     return result
 

@@ -4,7 +4,9 @@ its rows, ids and counters are exactly those of seeding in place (with or withou
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -18,7 +20,7 @@ from mock_server import app as app_module
 from mock_server.app import MockApp
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
-from mock_server.domain.seeding_apart import APART_EMPLOYEES
+from mock_server.domain.seeding_apart import APART_EMPLOYEES, SeedJob, run_job
 from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
@@ -30,14 +32,14 @@ SHAPE = EnvironmentShape(employees=30, period_types=("M", "W1"), debtors=1, seed
 DEMO = NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo")
 
 
-def _on_another_thread(function: Any) -> Any:
+def _on_another_thread(job: SeedJob) -> bool:
     """A `run_apart` that really runs on another thread (and hands back what it raised)."""
     found: dict[str, Any] = {}
 
     def run() -> None:
         found["thread"] = threading.current_thread()
         try:
-            found["result"] = function()
+            found["result"] = run_job(job)
         except Exception as error:
             found["error"] = error
 
@@ -47,7 +49,7 @@ def _on_another_thread(function: Any) -> Any:
     assert found["thread"] is not threading.current_thread()
     if "error" in found:
         raise found["error"]
-    return found["result"]
+    return bool(found["result"])
 
 
 def _backend(apart: bool, cache: Path | None = None, shape: EnvironmentShape = SHAPE) -> Backend:
@@ -117,17 +119,26 @@ def served() -> Iterator[MockServer]:
         yield server
 
 
+def gated(tenant: Tenant, shape: EnvironmentShape, started: Path, gate: Path) -> None:
+    """A seeding (in the seeding process) that says it started, with its process id, then waits for
+    the test to open the gate; it seeds a small environment (the size only decides that it is seeded
+    apart)."""
+    started.write_text(str(os.getpid()))
+    deadline = time.monotonic() + 60
+    while not gate.exists():
+        assert time.monotonic() < deadline, "the test never opened the gate"
+        time.sleep(0.01)
+    small = EnvironmentShape(
+        employees=4, period_types=shape.period_types, debtors=shape.debtors, seed=shape.seed
+    )
+    seed_environment(tenant, small)
+
+
 def test_the_mock_answers_while_a_large_environment_is_seeded(
-    served: MockServer, monkeypatch: pytest.MonkeyPatch
+    served: MockServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    def gated(tenant: Tenant, shape: EnvironmentShape) -> None:
-        started.set()
-        assert release.wait(60), "the test never released the seeding"
-        seed_environment(tenant, replace_shape(shape))
-
-    monkeypatch.setattr(app_module, "seed_environment", gated)
+    started, gate = tmp_path / "started", tmp_path / "gate"
+    monkeypatch.setattr(app_module, "seed_environment", partial(gated, started=started, gate=gate))
     admin = f"{served.url}/__admin/environments"
     created: dict[str, requests.Response] = {}
     body: dict[str, Any] = {"name": "large", "employees": APART_EMPLOYEES}
@@ -136,8 +147,12 @@ def test_the_mock_answers_while_a_large_environment_is_seeded(
     )
     creating.start()
     try:
-        assert started.wait(60), "the seeding never started"
-        answer = requests.post(  # with seeding in place the hub would not answer before the release
+        deadline = time.monotonic() + 60
+        while not (started.exists() and started.read_text()):
+            assert time.monotonic() < deadline, "the seeding never started"
+            time.sleep(0.01)
+        assert int(started.read_text()) != os.getpid()  # seeded in a process of its own
+        answer = requests.post(  # with seeding in place the hub would not answer before the gate opens
             served.soap_url("CompanyService"), data=raw.envelope("CompanyService", "List_GetAll", "", DEMO),
             headers=raw.http_headers("CompanyService", "List_GetAll"), timeout=20,
         )  # fmt: skip
@@ -147,15 +162,8 @@ def test_the_mock_answers_while_a_large_environment_is_seeded(
         listed = requests.get(admin, timeout=20).json()["environments"]
         assert "large" not in [e["name"] for e in listed]  # not served before it is complete
     finally:
-        release.set()
+        gate.touch()
         creating.join(120)
     assert created["reply"].status_code == 201, created["reply"].text
     listed = requests.get(admin, timeout=20).json()["environments"]
     assert [e["seeded"] for e in listed if e["name"] == "large"] == ["seeded"]
-
-
-def replace_shape(shape: EnvironmentShape) -> EnvironmentShape:
-    """The gated seeding seeds a small environment (the size only decides that it is seeded apart)."""
-    return EnvironmentShape(
-        employees=4, period_types=shape.period_types, debtors=shape.debtors, seed=shape.seed
-    )

@@ -19,7 +19,7 @@ from mock_server.domain.errors import (
 )
 from mock_server.domain.model import ApiUser, EnvironmentSpec
 from mock_server.domain.seeding_apart import RunApart, run_here, seed_apart
-from mock_server.domain.tenant import ID_REGISTRY, Seeder, Tenant
+from mock_server.domain.tenant import ID_REGISTRY, Seeder, Tenant, seed_into
 from mock_server.storage.leftovers import drop_unregistered
 from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
@@ -40,7 +40,7 @@ class Backend:
         self.seed_cache: SeedCache | None = None  # seeded environments kept between processes
         self.sources: dict[str, str] = {}  # environment -> "seeded", "seed cache", "kept" (--state) or "copy"
         self.cache_written: set[str] = set()  # environments seeded and then written to the seed cache
-        self.run_apart: RunApart[bool] = run_here  # where environments seeded apart are seeded
+        self.run_apart: RunApart = run_here  # where environments seeded apart are seeded
         self.pending: set[str] = set()  # environments being seeded or copied in (not served yet)
         # lets other calls be served between the steps of copying a large environment in (MockApp
         # sets it once it serves); None: copied in one transaction
@@ -103,7 +103,7 @@ class Backend:
             return "seed cache"
         if apart and not keep and self._seeded_apart(spec, seeder, fingerprint, cache, copy_in):
             return "seeded"
-        self._fill(spec, data, keep, lambda: _seed_into(self.store, spec, seeder))
+        self._fill(spec, data, keep, lambda: seed_into(self.store, spec, seeder))
         claimed = self._id_block_of(spec.name)  # the block its file is named by, as peeked
         if (
             cache
@@ -122,18 +122,12 @@ class Backend:
         cache: SeedCache | None,
         copy_in: FillWith,
     ) -> bool:
-        """Seeded in a store of its own on another thread (`run_apart`), then copied in. False, with
+        """Seeded in a store of its own elsewhere (`run_apart`), then copied in. False, with
         nothing of it stored (its id block stays claimed), when its file cannot be written or read."""
         with self.store.transaction():  # claimed first: an environment seeded meanwhile gets the next
             block = Tenant(self.store, spec).claim_id_block()
-
-        def fill(store: SqliteStore) -> None:
-            with store.transaction():
-                store.next_id(ID_REGISTRY, f"block {spec.name}", block)  # the block claimed above
-                _seed_into(store, spec, seeder)
-
         stored = seed_apart(
-            spec.name, fill, cache, fingerprint, block, self.run_apart, self.store, copy_in, self.pause
+            spec, seeder, block, fingerprint, cache, self.run_apart, self.store, copy_in, self.pause
         )
         if stored and cache is not None:
             self.cache_written.add(spec.name)
@@ -251,9 +245,3 @@ class Backend:
         if name not in self.specs:
             raise KeyError(f"unknown environment {name!r}; served: {', '.join(sorted(self.specs))}")
         return self.specs[name]
-
-
-def _seed_into(store: SqliteStore, spec: EnvironmentSpec, seeder: Seeder) -> None:
-    """Run a seeder on the environment in `store` (inside its transaction), its writes held in bulk."""
-    with store.bulk():
-        seeder(Tenant(store, spec))

@@ -191,3 +191,9 @@ def _kind_and_parent(entity: Debtor | Company | Employee) -> tuple[str, int | No
     if isinstance(entity, Employee):
         return "employee", entity.company_id
     return "debtor", None
+
+
+def seed_into(store: SqliteStore, spec: EnvironmentSpec, seeder: Seeder) -> None:
+    """Run a seeder on the environment in `store` (inside its transaction), its writes held in bulk."""
+    with store.bulk():
+        seeder(Tenant(store, spec))
