@@ -10,7 +10,9 @@ environment from it: `seeded` tells which happened).
 
 Meanwhile a prober calls `List_GetAll` of the demo environment one call after the other on a
 keep-alive connection: how long the longest of those answers took while the environment was made
-(and their median) shows whether the mock went on serving.
+(and their median) shows whether the mock went on serving. It also samples the resident memory of
+the server's child processes (the seeding process of a seeding apart): the largest is reported, with
+the CPU time of the children.
 """
 
 from __future__ import annotations
@@ -55,12 +57,15 @@ def bench_seed(employees: int, seed_cache: Path | None = None) -> dict[str, Any]
         body: dict[str, Any] = {"name": name, "employees": employees, "username": login.username,
                                 "token": login.token}  # fmt: skip
         prober = Prober(port)
-        cpu_before, started = cpu_seconds(pid), time.perf_counter()
+        prober.server = pid
+        cpu_before, child_cpu_before = cpu_seconds(pid), cpu_seconds(pid, children=True)
+        started = time.perf_counter()
         with prober:
             reply = requests.post(
                 f"http://{HOST}:{port}/__admin/environments", json=body, timeout=ADMIN_TIMEOUT
             )
         wall, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
+        child_cpu = cpu_seconds(pid, children=True) - child_cpu_before
         if reply.status_code != 201:
             raise BenchError(f"seeding {employees} employees: HTTP {reply.status_code}: {reply.text[:300]}")
         after = memory_mb(pid)
@@ -77,6 +82,7 @@ def bench_seed(employees: int, seed_cache: Path | None = None) -> dict[str, Any]
     finally:
         server.stop()
     return {"employees": employees, "seed_wall_s": wall, "seed_server_cpu_s": cpu,
+            "seed_child_cpu_s": child_cpu, "child_peak_rss_mb": prober.child_peak_mb,
             "rss_before_mb": before["VmRSS"], "rss_after_mb": after["VmRSS"],
             "peak_rss_mb": after["VmHWM"], "reset_after_run_s": reset, "seeded": seeded,
             "probe_calls": len(prober.seconds), "probe_longest_s": max(prober.seconds, default=0.0),
@@ -90,6 +96,8 @@ class Prober:
 
     def __init__(self, port: int) -> None:
         self.port = port
+        self.server: int | None = None  # its pid: its children's memory is sampled
+        self.child_peak_mb = 0.0
         self.seconds: list[float] = []
         self.failures: list[str] = []
         self._done = threading.Event()
@@ -116,11 +124,23 @@ class Prober:
                 if status != 200 or b"<List_GetAllResult>" not in answer:
                     self.failures.append(f"HTTP {status}: {answer[:200]!r}")
                     return
+                self._sample_children()
                 time.sleep(0.01)
         except OSError as error:
             self.failures.append(str(error))
         finally:
             conn.close()
+
+    def _sample_children(self) -> None:
+        if self.server is None:
+            return
+        for task in Path(f"/proc/{self.server}/task").glob("*/children"):
+            for child in task.read_text().split():
+                try:
+                    rss = memory_mb(int(child)).get("VmRSS", 0.0)
+                except OSError:  # it ended meanwhile
+                    continue
+                self.child_peak_mb = max(self.child_peak_mb, rss)
 
 
 def _reset_after_a_run(environment: str) -> float:

@@ -37,10 +37,12 @@ MARKER = f"<{OPERATION}Response".encode()
 PERIOD = re.compile(rb"<Company_GetCurrentPeriodResult>(\d{4})-(\d{1,2})-")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux /proc)."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc); `children`: those of its child
+    processes that ended (and were waited for) instead."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if children else 11  # utime, stime; cutime, cstime
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def small_call(port: int) -> SoapCall:
