@@ -6,15 +6,19 @@ on stdin (with the parent's `sys.path`, so a seeder defined anywhere the parent 
 the child runs `run_job` and writes what it returned, or what it raised, pickled on stdout. The
 caller waits on a thread of the hub's pool (`app.py`), so the hub goes on serving. A seeder that
 cannot be pickled (a closure) is run on that thread instead; so is every job when no process can
-be started. A child that dies without an answer (killed, out of memory) raises `SeedingProcessDied`.
+be started. A child that dies without an answer (killed, out of memory) raises `SeedingProcessDied`;
+a child whose parent ended (the mock stopped or was killed) ends too, within `WATCH_S`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 from mock_server.domain.seeding_apart import SeedJob, run_job
@@ -22,6 +26,8 @@ from mock_server.domain.seeding_apart import SeedJob, run_job
 log = logging.getLogger("nmbrs_mock.seeding")
 COMMAND = [sys.executable, "-m", "mock_server.seeding_process"]
 STDERR_TAIL = 2000  # characters of the child's stderr a `SeedingProcessDied` quotes
+WATCH_S = 0.5  # how often the child looks whether its parent is still there
+ORPHANED = 70  # the exit code of a child whose parent went away
 
 
 class SeedingProcessDied(RuntimeError):
@@ -58,6 +64,7 @@ def _answer(child: subprocess.CompletedProcess[bytes]) -> bool:
 
 def _child() -> None:
     """The child's side: read the job, run it, write the answer."""
+    threading.Thread(target=_end_with_the_parent, args=(os.getppid(),), daemon=True).start()
     path, job_bytes = pickle.load(sys.stdin.buffer)
     sys.path[:] = path
     answer: tuple[str, Any]
@@ -67,6 +74,13 @@ def _child() -> None:
         answer = ("raised", _picklable(error))
     sys.stdout.buffer.write(pickle.dumps(answer))
     sys.stdout.buffer.flush()
+
+
+def _end_with_the_parent(parent: int) -> None:
+    """Nobody waits for the seeding once the mock is gone: end then (its parent is another one)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_S)
+    os._exit(ORPHANED)
 
 
 def _picklable(error: BaseException) -> BaseException:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -94,3 +97,44 @@ def test_without_a_process_the_job_is_seeded_on_this_thread(
         backend = _backend(partial(noting_pid, shape=SHAPE, note=note))
     assert int(note.read_text()) == os.getpid() and backend.tenant("apart").companies()
     assert "cannot start a seeding process" in caplog.text
+
+
+def sleeping(tenant: Tenant, note: Path) -> None:
+    note.write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def test_a_seeding_process_ends_when_the_mock_is_killed(tmp_path: Path) -> None:
+    """The mock (here a process that seeds one environment apart) is killed while its seeding process
+    runs: that one ends within about a second instead of seeding on for nobody."""
+    note = tmp_path / "pid"
+    script = (
+        "import sys; from functools import partial; from pathlib import Path\n"
+        "from test_seeding_process import _backend, sleeping\n"
+        "_backend(partial(sleeping, note=Path(sys.argv[1])))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
+    mock = subprocess.Popen([sys.executable, "-c", script, str(note)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not (note.exists() and note.read_text()):
+            assert time.monotonic() < deadline and mock.poll() is None, "the seeding never started"
+            time.sleep(0.05)
+        seeding = int(note.read_text())
+        mock.kill()
+        mock.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(seeding):
+            assert time.monotonic() < deadline, "the seeding process outlived the mock"
+            time.sleep(0.05)
+    finally:
+        mock.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, ended but not yet reaped by init, does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
