@@ -41,7 +41,9 @@ def in_a_child_process(job: SeedJob) -> bool:
     except (pickle.PicklingError, TypeError, AttributeError):
         return run_job(job)  # a seeder another process cannot take: seeded on this thread
     try:
-        child = subprocess.run(COMMAND, input=payload, capture_output=True, check=False)
+        # the parent's path, so that the child imports the mock from where the parent did
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
+        child = subprocess.run(COMMAND, input=payload, capture_output=True, check=False, env=env)
     except OSError as error:
         log.warning("cannot start a seeding process (%s); seeding %s on a thread", error, job.spec.name)
         return run_job(job)
