@@ -31,7 +31,10 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def make_server(app: MockApp, sock: socket.socket) -> HttpServer:
-    return HttpServer(sock, app.wsgi, app.settings.limits)
+    server = HttpServer(sock, app.wsgi, app.settings.limits)
+    # a connection besides the one asking for a large environment: copy it in steps (`Backend`)
+    app.backend.others_connected = lambda: len(server.pool) > 1
+    return server
 
 
 class MockServer:

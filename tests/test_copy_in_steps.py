@@ -5,6 +5,8 @@ transaction, and a file that breaks half-way leaves nothing of it behind."""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import logging
 import sqlite3
 import threading
@@ -148,6 +150,23 @@ def _no_pause() -> None:
 # --- over HTTP: the mock answers while a large environment is copied in -------------------------
 
 
+SETTINGS = MockSettings(throttle=ThrottleSettings(enabled=False))
+SMALL_DEMO = EnvironmentShape(employees=2, period_types=("M",), debtors=1)
+LARGE: dict[str, Any] = {"name": "large", "employees": APART_EMPLOYEES, "period_types": ["M"], "debtors": 1}
+
+
+@contextlib.contextmanager
+def _another_client(served: MockServer) -> Iterator[None]:
+    """A client connected (keep-alive, after one call) while the environment is made."""
+    connection = http.client.HTTPConnection(served.host, served.port, timeout=20)
+    try:
+        connection.request("GET", "/__admin/health")
+        assert connection.getresponse().read()
+        yield
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def gated_pause(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
     """The copy's first pause waits (letting the hub serve) until the test releases it."""
@@ -169,30 +188,22 @@ def test_the_mock_answers_while_a_large_environment_is_copied_in(
     gated_pause: tuple[threading.Event, threading.Event],
 ) -> None:
     started, release = gated_pause
-    settings = MockSettings(throttle=ThrottleSettings(enabled=False))
-    shape = EnvironmentShape(employees=2, period_types=("M",), debtors=1)
-    with MockServer(MockApp(settings, shape)) as served:
+    with MockServer(MockApp(SETTINGS, SMALL_DEMO)) as served, _another_client(served):
         admin = f"{served.url}/__admin/environments"
         created: dict[str, Any] = {}
-        body: dict[str, Any] = {
-            "name": "large",
-            "employees": APART_EMPLOYEES,
-            "period_types": ["M"],
-            "debtors": 1,
-        }
         creating = threading.Thread(
-            target=lambda: created.update(reply=requests.post(admin, json=body, timeout=300))
+            target=lambda: created.update(reply=requests.post(admin, json=LARGE, timeout=300))
         )
         creating.start()
         try:
-            assert started.wait(300), "the copy never paused"
+            assert started.wait(60), "the copy never paused"
             envelope = raw.envelope("CompanyService", "List_GetAll", "", DEMO)
             answer = requests.post(
                 served.soap_url("CompanyService"), data=envelope,
                 headers=raw.http_headers("CompanyService", "List_GetAll"), timeout=20,
             )  # fmt: skip
             assert answer.status_code == 200 and b"List_GetAllResult" in answer.content
-            again = requests.post(admin, json=body, timeout=20)
+            again = requests.post(admin, json=LARGE, timeout=20)
             assert again.status_code == 409 and "being seeded" in again.json()["error"]
             listed = requests.get(admin, timeout=20).json()["environments"]
             assert "large" not in [e["name"] for e in listed]
@@ -242,3 +253,26 @@ def test_rows_a_process_left_half_copied_are_removed_when_the_state_opens(
     assert "removed the rows of big, left half-copied" in caplog.text
     assert reopened.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
     assert _state(reopened, "first") == kept
+
+
+def test_with_nobody_else_connected_a_large_copy_goes_in_one_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pauses: list[int] = []
+    monkeypatch.setattr(seed_cache, "STEPPED_ROWS", 100)
+    monkeypatch.setattr(app_module, "_let_others_run", lambda: pauses.append(1))
+    with MockServer(MockApp(SETTINGS, SMALL_DEMO)) as served:
+        reply = requests.post(f"{served.url}/__admin/environments", json=LARGE, timeout=300)
+        assert reply.status_code == 201, reply.text
+        assert pauses == []  # the copy never paused: nobody was there to serve
+        with _another_client(served):
+            assert served.app.backend._copy_pause() is not None  # with a client more, it would
+
+
+def test_the_pause_is_given_only_while_others_are_connected(tmp_path: Path, small_steps: None) -> None:
+    _backend(tmp_path)
+    pauses: list[int] = []
+    backend = _with_first(tmp_path)
+    backend.others_connected = lambda: False
+    _add_big(backend, _counted(pauses))
+    assert pauses == [] and backend.sources["big"] == "seed cache"

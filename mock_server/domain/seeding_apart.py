@@ -67,15 +67,15 @@ def seed_apart(
     run_apart: RunApart,
     serving: SqliteStore,
     copy_in: FillWith,
-    pause: Pause | None = None,
+    copy_pause: Callable[[], Pause | None] = lambda: None,
 ) -> bool:
     """Seed the environment apart (`run_apart(SeedJob)`) into a seed-cache file (the cache's, or a
     private temporary one), then copy that file into the `serving` store through `copy_in`
-    (`SeedCache.load`; in steps, with `pause`). False when the file cannot be written or read:
-    nothing of the environment is stored then."""
+    (`SeedCache.load`; in steps with the pause `copy_pause()` gives once the seeding is done, if
+    any). False when the file cannot be written or read: nothing of the environment is stored then."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-seeding-") as folder:
         writer = cache or SeedCache(folder)
         target = cache.file_for(fingerprint, block) if cache else Path(folder) / "seeded.sqlite"
         if not run_apart(SeedJob(spec, seeder, block, fingerprint, writer.folder, target)):
             return False
-        return writer.load(serving, spec.name, target, copy_in, pause)
+        return writer.load(serving, spec.name, target, copy_in, copy_pause())
