@@ -2,7 +2,8 @@
 keeps its core, its GIL and its memory while a large environment is seeded.
 
 `in_a_child_process(job)` runs `python -m mock_server.seeding_process` and hands it the job pickled
-on stdin (with the parent's `sys.path`, so a seeder defined anywhere the parent imports from is found);
+on stdin (its `PYTHONPATH` is the parent's `sys.path`, so a seeder defined anywhere the parent
+imports from is found);
 the child runs `run_job` and writes what it returned, or what it raised, pickled on stdout. The
 caller waits on a thread of the hub's pool (`app.py`), so the hub goes on serving. A seeder that
 cannot be pickled (a closure) is run on that thread instead; so is every job when no process can
@@ -37,11 +38,11 @@ class SeedingProcessDied(RuntimeError):
 def in_a_child_process(job: SeedJob) -> bool:
     """`run_job(job)` in a new process; what it returns, or raises, comes back from here."""
     try:
-        payload = pickle.dumps((list(sys.path), pickle.dumps(job)))
+        payload = pickle.dumps(job)
     except (pickle.PicklingError, TypeError, AttributeError):
         return run_job(job)  # a seeder another process cannot take: seeded on this thread
     try:
-        # the parent's path, so that the child imports the mock from where the parent did
+        # the parent's path, so that the child imports the mock (and the seeder) from where it did
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
         child = subprocess.run(COMMAND, input=payload, capture_output=True, check=False, env=env)
     except OSError as error:
@@ -67,11 +68,9 @@ def _answer(child: subprocess.CompletedProcess[bytes]) -> bool:
 def _child() -> None:
     """The child's side: read the job, run it, write the answer."""
     threading.Thread(target=_end_with_the_parent, args=(os.getppid(),), daemon=True).start()
-    path, job_bytes = pickle.load(sys.stdin.buffer)
-    sys.path[:] = path
     answer: tuple[str, Any]
     try:
-        answer = ("returned", run_job(pickle.loads(job_bytes)))
+        answer = ("returned", run_job(pickle.load(sys.stdin.buffer)))
     except BaseException as error:  # handed to the parent, which raises it
         answer = ("raised", _picklable(error))
     sys.stdout.buffer.write(pickle.dumps(answer))

@@ -18,8 +18,7 @@ from typing import Any
 import gevent
 import pytest
 import requests
-from nmbrs_client import NmbrsCredentials, raw
-from test_seeding_apart import _on_another_thread, _state
+from test_seeding_apart import _on_another_thread, _state, assert_served_while_pending
 
 from mock_server import app as app_module
 from mock_server.app import MockApp
@@ -35,7 +34,6 @@ from mock_server.storage.sqlite_store import SqliteStore
 
 SHAPE = EnvironmentShape(employees=30, period_types=("M", "W1"), debtors=1, seed=5)
 FIRST = EnvironmentShape(employees=3)
-DEMO = NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo")
 
 
 @pytest.fixture
@@ -197,16 +195,7 @@ def test_the_mock_answers_while_a_large_environment_is_copied_in(
         creating.start()
         try:
             assert started.wait(60), "the copy never paused"
-            envelope = raw.envelope("CompanyService", "List_GetAll", "", DEMO)
-            answer = requests.post(
-                served.soap_url("CompanyService"), data=envelope,
-                headers=raw.http_headers("CompanyService", "List_GetAll"), timeout=20,
-            )  # fmt: skip
-            assert answer.status_code == 200 and b"List_GetAllResult" in answer.content
-            again = requests.post(admin, json=LARGE, timeout=20)
-            assert again.status_code == 409 and "being seeded" in again.json()["error"]
-            listed = requests.get(admin, timeout=20).json()["environments"]
-            assert "large" not in [e["name"] for e in listed]
+            assert_served_while_pending(served, LARGE)
         finally:
             release.set()
             creating.join(300)

@@ -152,18 +152,24 @@ def test_the_mock_answers_while_a_large_environment_is_seeded(
             assert time.monotonic() < deadline, "the seeding never started"
             time.sleep(0.01)
         assert int(started.read_text()) != os.getpid()  # seeded in a process of its own
-        answer = requests.post(  # with seeding in place the hub would not answer before the gate opens
-            served.soap_url("CompanyService"), data=raw.envelope("CompanyService", "List_GetAll", "", DEMO),
-            headers=raw.http_headers("CompanyService", "List_GetAll"), timeout=20,
-        )  # fmt: skip
-        assert answer.status_code == 200 and b"List_GetAllResult" in answer.content
-        again = requests.post(admin, json=body, timeout=20)
-        assert again.status_code == 409 and "being seeded" in again.json()["error"]
-        listed = requests.get(admin, timeout=20).json()["environments"]
-        assert "large" not in [e["name"] for e in listed]  # not served before it is complete
+        assert_served_while_pending(served, body)  # seeded in place, the hub would not answer
     finally:
         gate.touch()
         creating.join(120)
     assert created["reply"].status_code == 201, created["reply"].text
     listed = requests.get(admin, timeout=20).json()["environments"]
     assert [e["seeded"] for e in listed if e["name"] == "large"] == ["seeded"]
+
+
+def assert_served_while_pending(served: MockServer, body: dict[str, Any]) -> None:
+    """While the environment `body` creates is being made: the demo answers, the same name gets 409,
+    and the environment is not listed (not served before it is complete)."""
+    envelope = raw.envelope("CompanyService", "List_GetAll", "", DEMO)
+    headers = raw.http_headers("CompanyService", "List_GetAll")
+    answer = requests.post(served.soap_url("CompanyService"), data=envelope, headers=headers, timeout=20)
+    assert answer.status_code == 200 and b"List_GetAllResult" in answer.content
+    admin = f"{served.url}/__admin/environments"
+    again = requests.post(admin, json=body, timeout=20)
+    assert again.status_code == 409 and "being seeded" in again.json()["error"]
+    listed = requests.get(admin, timeout=20).json()["environments"]
+    assert body["name"] not in [e["name"] for e in listed]
