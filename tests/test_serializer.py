@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -75,6 +75,48 @@ def test_nil_omitted_and_defaulted_values():
     assert "<WrittenContract>false</WrittenContract>" in xml
     assert "<HoursPerWeek>0</HoursPerWeek>" in xml
     etree.fromstring(body)
+
+
+class _Text(str):
+    """A str subclass: written through `fmt_string`, not the inlined plain-str case."""
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "formatter"),
+    [
+        ("HoursPerWeek", Decimal("38.50"), fmt_decimal),
+        ("HoursPerWeek", Decimal("1E+2"), fmt_decimal),  # never an exponent, inlined or not
+        ("HoursPerWeek", 7, fmt_decimal),  # not a Decimal: the formatter's own case
+        ("StartDate", datetime(2026, 1, 1, 9, 30), fmt_datetime),
+        ("StartDate", datetime(2026, 1, 1, 9, 30, 5, 120), fmt_datetime),  # a fraction: dropped
+        ("StartDate", datetime(2026, 1, 1, tzinfo=UTC), fmt_datetime),  # a zone: dropped
+        ("StartDate", date(2026, 1, 5), fmt_datetime),
+    ],
+)
+def test_written_values_are_the_formatters_text(field, value, formatter):
+    """Generated writers inline the common case of each formatter: the text is the formatter's."""
+    body = ResponseWriter(load_contract("EmployeeService")).response(
+        "1.1", "Contract_GetCurrentPeriod", {"EmployeeId": 5, "EmployeeContracts": [{field: value}]}
+    )
+    assert f"<{field}>{formatter(value)}</{field}>" in body.decode()
+
+
+@pytest.mark.parametrize("text", ["plain", "a < b & c\r", _Text("sub & class"), "bell\x07"])
+def test_written_strings_are_fmt_strings_text(text):
+    body = ResponseWriter(load_contract("CompanyService")).response(
+        "1.1", "List_GetAll", [{"ID": 12, "Number": 1, "Name": text}]
+    )
+    assert f"<Name>{fmt_string(text)}</Name>" in body.decode()
+
+
+def test_infinite_decimals_are_refused_by_generated_writers():
+    writer = ResponseWriter(load_contract("EmployeeService"))
+    with pytest.raises(SerializationError):
+        writer.response(
+            "1.1",
+            "Contract_GetCurrentPeriod",
+            {"EmployeeId": 5, "EmployeeContracts": [{"HoursPerWeek": Decimal("NaN")}]},
+        )
 
 
 def test_void_operations_answer_an_empty_response_element():

@@ -28,6 +28,7 @@ from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import Throttle
 from mock_server.services import Call, handler_for
 from mock_server.settings import MockSettings
+from mock_server.soap.collector import collector_paused
 from mock_server.soap.envelope import SoapRequest, parse_request, version_from_content_type
 from mock_server.soap.faults import CONTENT_TYPES, SoapFault, fault_body, from_nmbrs_error, internal_fault
 from mock_server.soap.serializer import ResponseWriter
@@ -149,8 +150,9 @@ class Pipeline:
             early = self._inject(injection, request.version, outcome)
             if early is not None:
                 return early
-        result = self._run(runtime, decoded, tenant)
-        data = runtime.writer.response(request.version, request.operation, result)
+        with collector_paused():  # see `collector`
+            result = self._run(runtime, decoded, tenant)
+            data = runtime.writer.response(request.version, request.operation, result)
         if injection is not None and injection.effect.type in ("truncated", "malformed"):
             data = damage(injection.effect, data)
         return SoapResponse(200, CONTENT_TYPES[request.version], data)

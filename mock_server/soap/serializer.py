@@ -109,7 +109,7 @@ class ResponseWriter:
 
     def __init__(self, contract: ServiceContract) -> None:
         self.contract = contract
-        self._writers: dict[str, Callable[[Append, Any], None]] = {}
+        self._writers = _Writers(self)
         self._heads = {
             version: ENVELOPE_OPEN.format(env=env)
             for version, env in (("1.1", SOAP11_ENV), ("1.2", SOAP12_ENV))
@@ -165,9 +165,18 @@ class ResponseWriter:
         return text
 
     def writer(self, type_name: str) -> Callable[[Append, Any], None]:
-        writer = self._writers.get(type_name)
-        if writer is None:
-            writer = self._writers[type_name] = _compile_writer(self, type_name)
+        return self._writers[type_name]
+
+
+class _Writers(dict[str, Callable[[Append, Any], None]]):
+    """The writer of each complex type, compiled on first use (generated code indexes it: `W[type]`)."""
+
+    def __init__(self, owner: ResponseWriter) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __missing__(self, type_name: str) -> Callable[[Append, Any], None]:
+        writer = self[type_name] = _compile_writer(self.owner, type_name)
         return writer
 
 
@@ -176,7 +185,15 @@ def _compile_writer(owner: ResponseWriter, type_name: str) -> Callable[[Append, 
     contract = owner.contract
     complex_type = contract.complex_types[type_name]
     item = complex_type.array_item
-    namespace: dict[str, Any] = {"owner": owner, "F": _FORMATTERS, "SerializationError": SerializationError}
+    namespace: dict[str, Any] = {
+        "owner": owner,
+        "W": owner._writers,
+        "F": _FORMATTERS,
+        "SerializationError": SerializationError,
+        "needs_escape": _NEEDS_ESCAPE.search,
+        "Decimal": Decimal,
+        "datetime": datetime,
+    }
     if item is not None:
         lines = ["def write(a, v):", "    for x in v:"]
         lines += ["        " + line for line in _field_code(contract, item, "x")]
@@ -206,7 +223,7 @@ def _field_code(contract: ServiceContract, element: Element, var: str) -> list[s
     if kind == "complex":
         present = [
             f"a('<{name}>')",
-            f"owner.writer({element.type!r})(a, {var})",
+            f"W[{element.type!r}](a, {var})",
             f"a('</{name}>')",
         ]
     elif kind == "enum":
@@ -221,7 +238,24 @@ def _field_code(contract: ServiceContract, element: Element, var: str) -> list[s
             f"a('<{name}>' + str({var}) + '</{name}>')",
         ]
     else:
-        present = [f"a('<{name}>' + F[{element.type!r}]({var}) + '</{name}>')"]
+        present = [f"a('<{name}>' + {_inline_format(element.type, var)} + '</{name}>')"]
     return [f"if {var} is None:", *("    " + line for line in when_none), "else:"] + [
         "    " + line for line in present
     ]
+
+
+# The common case of a formatter, inlined in generated code (the formatter itself for the rest): the
+# same text, without a call per value.
+_INLINE = {
+    "string": "({v} if {v}.__class__ is str and needs_escape({v}) is None else F['string']({v}))",
+    "decimal": "(format({v}, 'f') if {v}.__class__ is Decimal and {v}.is_finite() else F['decimal']({v}))",
+    "dateTime": (
+        "({v}.isoformat() if {v}.__class__ is datetime and not {v}.microsecond and {v}.tzinfo is None"
+        " else F['dateTime']({v}))"
+    ),
+}
+
+
+def _inline_format(type_name: str, var: str) -> str:
+    pattern = _INLINE.get(type_name)
+    return pattern.format(v=var) if pattern else f"F[{type_name!r}]({var})"

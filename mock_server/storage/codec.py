@@ -62,16 +62,20 @@ def _untag(value: Any) -> Any:
 
 def _untag_items(container: Any, items: Iterable[tuple[Any, Any]]) -> Any:
     """`container` (a dict or list, whose `items` are given) with `_untag` applied to its items."""
+    decoders = _DECODERS
     for key, item in items:
         kind = type(item)
         if kind is dict:
-            if len(item) == 1:  # most often a tag of a text
-                tag, inner = next(iter(item.items()))
-                decoder = _DECODERS.get(tag)
-                if decoder is not None and type(inner) is str:
-                    container[key] = decoder(inner)
-                    continue
-            container[key] = _hook(_untag_items(item, item.items()))
+            if len(item) != 1:  # a plain object: its items untagged in place
+                _untag_items(item, item.items())
+                continue
+            (tag,) = item  # most often a tag of a text
+            inner = item[tag]
+            decoder = decoders.get(tag)
+            if decoder is not None and type(inner) is str:
+                container[key] = decoder(inner)
+            else:
+                container[key] = _hook(_untag_items(item, item.items()))
         elif kind is list:
             _untag_items(item, enumerate(item))
     return container
