@@ -155,13 +155,14 @@ def per_employee_item(contract: ServiceContract, type_name: str) -> tuple[Elemen
 
 def _per_employee_read(call: Call, shape: Shape, company_id: int, item: tuple[Element, Element]) -> Any:
     id_field, records_field = item
-    employees = call.tenant.employees(company_id)
-    grouped = call.tenant.records_by_owner(shape.family, "employee", [e.id for e in employees])
+    employees = call.tenant.employee_ids(company_id)
+    grouped = call.tenant.records_by_owner(shape.family, "employee", employees)
     company = call.tenant.company(company_id) if shape.has_period else None
+    id_name, records_name = id_field.name, records_field.name
     out = []
     for employee in employees:
-        own = grouped.get(employee.id, [])
+        own = grouped.get(employee, [])
         if company is not None:  # "…ByCompany(CompanyId, Period, Year)": what holds in that period
             own = select(call, shape, company, own)
-        out.append({id_field.name: employee.id, records_field.name: output(call, shape, records_field, own)})
+        out.append({id_name: employee, records_name: output(call, shape, records_field, own)})
     return out

@@ -58,7 +58,7 @@ def int_to_guid(call: Call) -> dict[str, Any]:
     company = _company(call)
     entity = next((e for e in ENTITIES if e.lower() == (call.args.get("Entity") or "").strip().lower()), "")
     ids = {
-        "Employee": [e.id for e in call.tenant.employees(company.id)],
+        "Employee": call.tenant.employee_ids(company.id),
         "Company": [company.id],
         "Debtor": [company.debtor_id],
     }.get(entity, [])
@@ -116,7 +116,7 @@ def work_cost(call: Call) -> list[dict[str, Any]]:
     year = call.args.get("Year") or company.current_year
     share = WORK_COST_FREE_SHARE.get(year, WORK_COST_FREE_SHARE[max(WORK_COST_FREE_SHARE)])
     fiscal: dict[int, Decimal] = {}
-    for slip in _slips(call, [e.id for e in call.tenant.employees(company.id)], year):
+    for slip in _slips(call, call.tenant.employee_ids(company.id), year):
         fiscal[slip.period.number] = fiscal.get(slip.period.number, Decimal(0)) + Decimal(
             slip.data.get("Gross") or 0
         )
@@ -176,7 +176,7 @@ def reservations(call: Call) -> list[dict[str, Any]]:
 def company_absences(call: Call) -> list[dict[str, Any]]:
     """Every absence of the company's employees, each with its EmployeeId."""
     company = _company(call)
-    records = call.tenant.records("Absence", "employee", [e.id for e in call.tenant.employees(company.id)])
+    records = call.tenant.records("Absence", "employee", call.tenant.employee_ids(company.id))
     return [{**r.data, "AbsenceId": r.id, "EmployeeId": r.owner} for r in records]
 
 

@@ -324,6 +324,11 @@ class SqliteStore:
             params = (env, kind, parent)
         return [loads(data) for (data,) in self._rows(sql, params)]
 
+    def entity_ids(self, env: str, kind: str, parent: int) -> list[int]:
+        """The ids of `entities(env, kind, parent)`, in the same order."""
+        sql = "SELECT id FROM entities WHERE env = ? AND kind = ? AND parent = ? ORDER BY id"
+        return [entity_id for (entity_id,) in self._rows(sql, (env, kind, parent))]
+
     def count(self, env: str, kind: str, parent: int | None = None) -> int:
         if parent is None:
             rows = self._rows("SELECT COUNT(*) FROM entities WHERE env = ? AND kind = ?", (env, kind))
