@@ -11,8 +11,8 @@ environment from it: `seeded` tells which happened).
 Meanwhile a prober calls `List_GetAll` of the demo environment one call after the other on a
 keep-alive connection: how long the longest of those answers took while the environment was made
 (and their median) shows whether the mock went on serving. It also samples the resident memory of
-the server's child processes (the seeding process of a seeding apart): the largest is reported, with
-the CPU time of the children.
+the server's descendants (the seeding process of a seeding apart, and the processes of its parts):
+the largest is reported, with the CPU time of the children (theirs included).
 """
 
 from __future__ import annotations
@@ -132,15 +132,28 @@ class Prober:
             conn.close()
 
     def _sample_children(self) -> None:
+        """The largest resident memory of the server's descendants (the seeding process and the
+        processes of its parts, when it seeds in parallel)."""
         if self.server is None:
             return
-        for task in Path(f"/proc/{self.server}/task").glob("*/children"):
-            for child in task.read_text().split():
-                try:
-                    rss = memory_mb(int(child)).get("VmRSS", 0.0)
-                except OSError:  # it ended meanwhile
-                    continue
-                self.child_peak_mb = max(self.child_peak_mb, rss)
+        for child in _descendants(self.server):
+            try:
+                rss = memory_mb(child).get("VmRSS", 0.0)
+            except OSError:  # it ended meanwhile
+                continue
+            self.child_peak_mb = max(self.child_peak_mb, rss)
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+        children = [int(child) for task in tasks for child in task.read_text().split()]
+    except OSError:  # it ended meanwhile
+        return found
+    for child in children:
+        found += [child, *_descendants(child)]
+    return found
 
 
 def _reset_after_a_run(environment: str) -> float:

@@ -18,8 +18,8 @@ from mock_server.domain.demo import (
     DEMO_DOMAIN,
     EnvironmentSetup,
     EnvironmentShape,
+    ShapeSeeder,
     demo_spec,
-    seed_environment,
 )
 from mock_server.domain.seeding_apart import SeedJob
 from mock_server.domain.tenant import Seeder
@@ -50,6 +50,7 @@ class MockApp:
         self.settings = settings or MockSettings()
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
         self.backend.run_apart = _in_a_child_process
+        self.backend.run_part = in_a_child_process  # a part's process, waited for on a thread of the seeding
         if self.settings.seed_cache:
             self.backend.seed_cache = SeedCache(self.settings.seed_cache)
         self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
@@ -75,7 +76,7 @@ class MockApp:
     def add_environment(self, setup: EnvironmentSetup, replace: bool = False, apart: bool = False) -> None:
         """Create an environment, unless a `--state` file already holds it (then its data is kept);
         `apart`: seeded in another process while other calls are served (`domain/seeding_apart.py`)."""
-        seeder: Seeder = partial(seed_environment, shape=setup.shape)
+        seeder: Seeder = ShapeSeeder(setup.shape)
         fingerprint = repr(setup.shape)
         stored = "" if replace else self.backend.fingerprint(setup.spec.name)
         self.origins[setup.spec.name] = origin(stored, f"{STORE_FORMAT}|{fingerprint}")

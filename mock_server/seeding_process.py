@@ -1,10 +1,10 @@
 """Seeding apart in a process of its own (`domain/seeding_apart.py`), so that the serving process
 keeps its core, its GIL and its memory while a large environment is seeded.
 
-`in_a_child_process(job)` runs `python -m mock_server.seeding_process` and hands it the job pickled
-on stdin (its `PYTHONPATH` is the parent's `sys.path`, so a seeder defined anywhere the parent
-imports from is found);
-the child runs `run_job` and writes what it returned, or what it raised, pickled on stdout. The
+`in_a_child_process(job)` runs `python -m mock_server.seeding_process` and hands it the job (a
+`SeedJob`, or a `PartJob` of a seeding in parallel) pickled on stdin; its `PYTHONPATH` is the
+parent's `sys.path`, so a seeder defined anywhere the parent imports from is found;
+the child runs `job.run()` and writes what it returned, or what it raised, pickled on stdout. The
 caller waits on a thread of the hub's pool (`app.py`), so the hub goes on serving. A seeder that
 cannot be pickled (a closure) is run on that thread instead; so is every job when no process can
 be started. A child that dies without an answer (killed, out of memory) raises `SeedingProcessDied`;
@@ -22,7 +22,7 @@ import threading
 import time
 from typing import Any
 
-from mock_server.domain.seeding_apart import SeedJob, run_job
+from mock_server.domain.seeding_apart import PartJob, SeedJob
 
 log = logging.getLogger("nmbrs_mock.seeding")
 COMMAND = [sys.executable, "-m", "mock_server.seeding_process"]
@@ -35,19 +35,19 @@ class SeedingProcessDied(RuntimeError):
     """The seeding process ended without handing back an answer."""
 
 
-def in_a_child_process(job: SeedJob) -> bool:
-    """`run_job(job)` in a new process; what it returns, or raises, comes back from here."""
+def in_a_child_process(job: SeedJob | PartJob) -> bool:
+    """`job.run()` in a new process; what it returns, or raises, comes back from here."""
     try:
         payload = pickle.dumps(job)
     except (pickle.PicklingError, TypeError, AttributeError):
-        return run_job(job)  # a seeder another process cannot take: seeded on this thread
+        return job.run()  # a seeder another process cannot take: seeded on this thread
     try:
         # the parent's path, so that the child imports the mock (and the seeder) from where it did
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}
         child = subprocess.run(COMMAND, input=payload, capture_output=True, check=False, env=env)
     except OSError as error:
         log.warning("cannot start a seeding process (%s); seeding %s on a thread", error, job.spec.name)
-        return run_job(job)
+        return job.run()
     return _answer(child)
 
 
@@ -70,7 +70,7 @@ def _child() -> None:
     threading.Thread(target=_end_with_the_parent, args=(os.getppid(),), daemon=True).start()
     answer: tuple[str, Any]
     try:
-        answer = ("returned", run_job(pickle.load(sys.stdin.buffer)))
+        answer = ("returned", pickle.load(sys.stdin.buffer).run())
     except BaseException as error:  # handed to the parent, which raises it
         answer = ("raised", _picklable(error))
     sys.stdout.buffer.write(pickle.dumps(answer))

@@ -138,7 +138,9 @@ def test_the_mock_answers_while_a_large_environment_is_seeded(
     served: MockServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     started, gate = tmp_path / "started", tmp_path / "gate"
-    monkeypatch.setattr(app_module, "seed_environment", partial(gated, started=started, gate=gate))
+    monkeypatch.setattr(  # the app's seeder of a shape: the gated one (a partial another process takes)
+        app_module, "ShapeSeeder", lambda shape: partial(gated, shape=shape, started=started, gate=gate)
+    )
     admin = f"{served.url}/__admin/environments"
     created: dict[str, requests.Response] = {}
     body: dict[str, Any] = {"name": "large", "employees": APART_EMPLOYEES}

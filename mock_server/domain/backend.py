@@ -18,7 +18,7 @@ from mock_server.domain.errors import (
     InvalidAuthentication,
 )
 from mock_server.domain.model import ApiUser, EnvironmentSpec
-from mock_server.domain.seeding_apart import RunApart, run_here, seed_apart
+from mock_server.domain.seeding_apart import RunApart, RunPart, run_here, seed_apart
 from mock_server.domain.tenant import ID_REGISTRY, Seeder, Tenant, seed_into
 from mock_server.storage.leftovers import drop_unregistered
 from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
@@ -41,6 +41,7 @@ class Backend:
         self.sources: dict[str, str] = {}  # environment -> "seeded", "seed cache", "kept" (--state) or "copy"
         self.cache_written: set[str] = set()  # environments seeded and then written to the seed cache
         self.run_apart: RunApart = run_here  # where environments seeded apart are seeded
+        self.run_part: RunPart | None = None  # where the parts of a seeding in parallel run; None: no parts
         self.pending: set[str] = set()  # environments being seeded or copied in (not served yet)
         # lets other calls be served between the steps of copying a large environment in (MockApp
         # sets it once it serves); None: copied in one transaction
@@ -130,7 +131,16 @@ class Backend:
         with self.store.transaction():  # claimed first: an environment seeded meanwhile gets the next
             block = Tenant(self.store, spec).claim_id_block()
         stored = seed_apart(
-            spec, seeder, block, fingerprint, cache, self.run_apart, self.store, copy_in, self._copy_pause
+            spec,
+            seeder,
+            block,
+            fingerprint,
+            cache,
+            self.run_apart,
+            self.store,
+            copy_in,
+            self._copy_pause,
+            self.run_part,
         )
         if stored and cache is not None:
             self.cache_written.add(spec.name)

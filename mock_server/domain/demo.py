@@ -15,10 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.demo_catalogue import COST_TYPE, DEPARTMENTS, SCALES
-from mock_server.domain.demo_people import Hired, salary_table
+from mock_server.domain.demo_people import Department, Draw, Hired, address_of, bic_or_none, salary_table
 from mock_server.domain.demo_reference import seed_reference
 from mock_server.domain.dutch_data import DutchDataGenerator, Person, domain_for_company, work_email
-from mock_server.domain.dutch_numbers import bic_for
 from mock_server.domain.history import replay_history
 from mock_server.domain.leave_seed import seed_leave
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
@@ -32,6 +31,7 @@ from mock_server.domain.periods import (
 )
 from mock_server.domain.records import StoredRecord
 from mock_server.domain.schedules import employee_schedule
+from mock_server.domain.seeding_by_company import by_company, seed_by_company
 from mock_server.domain.tax_periods import default_declaration_kind
 from mock_server.domain.tenant import Tenant
 
@@ -75,10 +75,22 @@ def seed_environment(tenant: Tenant, shape: EnvironmentShape) -> None:
     Seeder(tenant, shape).run()
 
 
+@dataclass(frozen=True)
+class ShapeSeeder:
+    """`seed_environment` of one shape, as a seeder another process can take and that tells its
+    shape (a large one is seeded in parallel parts, `seeding_apart`)."""
+
+    shape: EnvironmentShape
+
+    def __call__(self, tenant: Tenant) -> None:
+        seed_environment(tenant, self.shape)
+
+
 class Seeder:
-    def __init__(self, tenant: Tenant, shape: EnvironmentShape) -> None:
+    def __init__(self, tenant: Tenant, shape: EnvironmentShape, only: frozenset[int] | None = None) -> None:
         self.tenant = tenant
         self.shape = shape
+        self.only = only  # the companies (by index) seeded company by company here; None: all
         self.people = DutchDataGenerator(shape.seed)
         self.random = random.Random(shape.seed)
         self.created = midnight(DEMO_DATE)
@@ -91,18 +103,39 @@ class Seeder:
         self._functions = {code: {"Code": 10 + code, "Description": "Medewerker"} for code, _ in DEPARTMENTS}
 
     def run(self) -> None:
-        debtors = [self._debtor(n) for n in range(self.shape.debtors)]
-        companies = [  # round robin: no debtor is left without a company
-            self._company(debtors[n % len(debtors)], n, PeriodType(kind))
-            for n, kind in enumerate(self.shape.period_types)
-        ]
+        if by_company(self.shape):
+            seed_by_company(self, self.only)
+            return
+        debtors, companies = self.setup()
         for n in range(self.shape.employees):
-            self._employee(companies[n % len(companies)], n // len(companies))
+            self.employee(companies[n % len(companies)], n // len(companies))
         seed_reference(self.tenant, debtors, companies, self.created, self.staff)
         self.staff.clear()  # all stored now
         for company in companies:
             seed_leave(self.tenant, company, self.created)
             replay_history(self.tenant, company, self.shape.unsent_declarations)
+
+    def setup(self) -> tuple[list[Debtor], list[Company]]:
+        """The debtors and companies, with the companies' own records (made first in every seeding)."""
+        debtors = [self._debtor(n) for n in range(self.shape.debtors)]
+        companies = [  # round robin: no debtor is left without a company
+            self._company(debtors[n % len(debtors)], n, PeriodType(kind))
+            for n, kind in enumerate(self.shape.period_types)
+        ]
+        return debtors, companies
+
+    def draw(self, company: Company, position: int) -> Draw:
+        """The random draws of a company's `position`-th employee, in the order seeding draws them."""
+        person = self.people.person()
+        zero_hour = position % 4 == 2  # `_employee`'s employee type 5
+        weekly = Decimal("0.00") if zero_hour else Decimal(self.random.choice(("24.00", "32.00", "38.00")))
+        department = self.random.choice(DEPARTMENTS)
+        pay = (
+            Decimal(self.random.randint(1400, 1900)) / 100
+            if zero_hour
+            else Decimal(self.random.randint(2400, 5200))
+        )
+        return Draw(person, weekly, department, pay)
 
     def _new(self, family: str, kind: str, owner: int, start: Period, data: dict[str, Any]) -> StoredRecord:
         """A record with its id, not stored yet (`Hired`)."""
@@ -175,7 +208,7 @@ class Seeder:
             "company",
             company.id,
             start,
-            {"Default": True, **_address(self.people.person())},
+            {"Default": True, **address_of(self.people.person())},
         )
         for center, text in (("100", "Bediening"), ("200", "Keuken"), ("300", "Administratie")):
             record_id = self._record(
@@ -193,7 +226,7 @@ class Seeder:
             {
                 "Number": iban,
                 "IBAN": iban,
-                "BIC": _bic(iban),
+                "BIC": bic_or_none(iban),
                 "Description": "Salarisbetalingen",
                 "Name": name,
                 "Type": "Standaard",
@@ -201,13 +234,16 @@ class Seeder:
         )
         return company
 
-    def _employee(self, company: Company, position: int) -> None:
+    def employee(
+        self, company: Company, position: int, draw: Draw | None = None, employee_id: int = 0
+    ) -> None:
         """The `position`-th employee of a company; positions decide the importer edge cases, so every
         company of ten or more has zero-hour employees, one without a contract, one without a work e-mail
-        and one with a personal-info history."""
-        person = self.people.person()
+        and one with a personal-info history. Its `draw` and id are made here unless given."""
+        draw = draw or self.draw(company, position)
+        person = draw.person
         employee = Employee(
-            id=self.tenant.entity_id("employee"),
+            id=employee_id or self.tenant.entity_id("employee"),
             company_id=company.id,
             number=position + 1,
             display_name=person.full_name,
@@ -234,13 +270,13 @@ class Seeder:
             }
             self._record("PersonalInfo", "employee", employee.id, company.current, changed)
         zero_hour = employee.employee_type == 5
-        weekly = Decimal("0.00") if zero_hour else Decimal(self.random.choice(("24.00", "32.00", "38.00")))
+        weekly = draw.weekly
         if position % 6 != 5:  # no contract: an importer edge case
             self._record(
                 "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour, weekly)
             )
-        function, cost_center = self._employment(employee, company, start)
-        salary = self._money(employee, company, start, person, weekly)
+        function, cost_center = self._employment(employee, company, start, draw.department)
+        salary = self._money(employee, company, start, draw)
         self.staff.setdefault(company.id, []).append(Hired(employee, salary, function, cost_center))
 
     def _personal_info(
@@ -270,7 +306,7 @@ class Seeder:
             "CreationDate": self._created(company.type, start),
             "StartPeriod": start.number,
             "StartYear": start.year,
-            **_address(person),
+            **address_of(person),
         }
 
     def _contract(self, start: Period, company: Company, zero_hour: bool, weekly: Decimal) -> dict[str, Any]:
@@ -289,7 +325,7 @@ class Seeder:
         }
 
     def _employment(
-        self, employee: Employee, company: Company, start: Period
+        self, employee: Employee, company: Company, start: Period, department: Department
     ) -> tuple[StoredRecord, StoredRecord]:
         """The employment and department; the function and cost-center records are returned, for
         `seed_employee` to store (see `Hired`)."""
@@ -306,7 +342,6 @@ class Seeder:
                 "InitialStartDate": begin,
             },
         )
-        department = self.random.choice(DEPARTMENTS)
         self._record(
             "Department",
             "employee",
@@ -326,20 +361,14 @@ class Seeder:
             "CostCenter", "employee", employee.id, start, {**share, "Kostensoort": COST_TYPE}
         )
 
-    def _money(
-        self, employee: Employee, company: Company, start: Period, person: Person, weekly: Decimal
-    ) -> StoredRecord | None:
+    def _money(self, employee: Employee, company: Company, start: Period, draw: Draw) -> StoredRecord | None:
         """Salary, schedule, address and bank account; a salary on a scale is returned, not stored
         (see `Hired`)."""
+        person, weekly = draw.person, draw.weekly
         zero_hour = not weekly
         begin = self._begin(company.type, start)
-        value = (
-            Decimal(self.random.randint(1400, 1900)) / 100
-            if zero_hour
-            else Decimal(self.random.randint(2400, 5200))
-        )
         salary: dict[str, Any] = {
-            "Value": value.quantize(Decimal("0.01")),
+            "Value": draw.pay.quantize(Decimal("0.01")),
             "Type": 3 if zero_hour else 1,
             "StartDate": begin,
             "CreationDate": self._created(company.type, start),
@@ -362,7 +391,7 @@ class Seeder:
             "employee",
             employee.id,
             start,
-            {"Default": True, **_address(person), "Type": "HomeAddress"},
+            {"Default": True, **address_of(person), "Type": "HomeAddress"},
         )
         self._record(
             "BankAccount",
@@ -373,28 +402,10 @@ class Seeder:
                 "Number": person.iban,
                 "Description": "Salarisrekening",
                 "IBAN": person.iban,
-                "BIC": _bic(person.iban),
+                "BIC": bic_or_none(person.iban),
                 "City": person.city,
                 "Name": person.full_name,
                 "Type": "Standaard",
             },
         )
         return deferred
-
-
-def _address(person: Person) -> dict[str, Any]:
-    return {
-        "Street": person.street,
-        "HouseNumber": str(person.house_number),
-        "HouseNumberAddition": person.house_number_addition or None,
-        "PostalCode": person.postal_code,
-        "City": person.city,
-        "CountryISOCode": "NL",
-    }
-
-
-def _bic(iban: str) -> str | None:
-    try:
-        return bic_for(iban)
-    except ValueError:
-        return None

@@ -22,12 +22,27 @@ from mock_server.domain.demo_catalogue import (
     salary_scales,
     salary_steps,
 )
+from mock_server.domain.dutch_data import Person
+from mock_server.domain.dutch_numbers import bic_for
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, containing, first_day, midnight
 from mock_server.domain.records import StoredRecord
 from mock_server.domain.tenant import Tenant
 
 _FUNCTION_NAMES = dict(FUNCTIONS)  # code -> catalogue description
+
+
+Department = tuple[int, str]  # (code, description), as `DEPARTMENTS` holds them
+
+
+@dataclass(frozen=True)
+class Draw:
+    """What an employee's random draws gave, in the order they are drawn (see `Seeder.draw`)."""
+
+    person: Person
+    weekly: Decimal  # contract hours a week (0 for a zero-hour employee)
+    department: Department
+    pay: Decimal  # the salary's value: monthly, or hourly for a zero-hour employee
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,3 +277,21 @@ def _absence(
             "AbsenceCause": {"CauseId": 1, "Cause": "Ziekte"},
         },
     )
+
+
+def address_of(person: Person) -> dict[str, Any]:
+    return {
+        "Street": person.street,
+        "HouseNumber": str(person.house_number),
+        "HouseNumberAddition": person.house_number_addition or None,
+        "PostalCode": person.postal_code,
+        "City": person.city,
+        "CountryISOCode": "NL",
+    }
+
+
+def bic_or_none(iban: str) -> str | None:
+    try:
+        return bic_for(iban)
+    except ValueError:
+        return None

@@ -43,14 +43,36 @@ def seed_reference(
 ) -> None:
     """`staff`: each company's employees as seeded, in order."""
 
+    functions = seed_debtor_reference(tenant, debtors, created)
+    for company in companies:
+        seed_company_reference(
+            tenant, company, functions[company.debtor_id], created, staff.get(company.id, [])
+        )
+
+
+def seed_debtor_reference(
+    tenant: Tenant, debtors: list[Debtor], created: datetime
+) -> dict[int, dict[int, int]]:
+    """The debtors' own data; each debtor's function catalogue (code -> record id), by debtor id."""
+    add = _adder(tenant, created)
+    return {debtor.id: _debtor(add, debtor) for debtor in debtors}
+
+
+def seed_company_reference(
+    tenant: Tenant, company: Company, functions: dict[int, int], created: datetime, staff: list[Hired]
+) -> None:
+    """A company's own data, then its employees' (`staff`, as seeded, in order)."""
+    add = _adder(tenant, created)
+    _company(add, company)
+    for position, hired in enumerate(staff):
+        seed_employee(tenant, add, company, position, functions, hired)
+
+
+def _adder(tenant: Tenant, created: datetime) -> Add:
     def add(family: str, kind: str, owner: int, start: Period, data: dict[str, Any]) -> int:
         return tenant.add_record(family, kind, owner, start, data, created=created).id
 
-    functions = {debtor.id: _debtor(add, debtor) for debtor in debtors}
-    for company in companies:
-        _company(add, company)
-        for position, hired in enumerate(staff.get(company.id, [])):
-            seed_employee(tenant, add, company, position, functions[company.debtor_id], hired)
+    return add
 
 
 def _debtor(add: Add, debtor: Debtor) -> dict[int, int]:

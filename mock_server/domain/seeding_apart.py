@@ -12,17 +12,46 @@ complete.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from mock_server.domain import demo
+from mock_server.domain.demo import EnvironmentShape, ShapeSeeder
+from mock_server.domain.history import HISTORY_YEARS
 from mock_server.domain.model import EnvironmentSpec
-from mock_server.domain.tenant import ID_REGISTRY, Seeder, seed_into
+from mock_server.domain.periods import PeriodType
+from mock_server.domain.seeding_by_company import by_company, record_range, record_span
+from mock_server.domain.tenant import ENTITY_ID_RANGES, ID_REGISTRY, Seeder, seed_into
 from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
+from mock_server.storage.seed_parts import CompanyRows
 from mock_server.storage.sqlite_store import SqliteStore
 
 APART_EMPLOYEES = 1_000  # environments made through the admin API from this size on are seeded apart
+MAX_PARTS = 8  # processes a seeding in parallel uses at most
+PER_EMPLOYEE_WEIGHT = 30  # an employee's own records against one payslip a run, when sharing companies out
+FIRST_COMPANY_ID, ID_WIDTH = ENTITY_ID_RANGES["company"]
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One part of a seeding in parallel: what the companies share and the companies `only` (by
+    index) of `shape`, written to `target` (`run_part`)."""
+
+    spec: EnvironmentSpec
+    shape: EnvironmentShape
+    only: frozenset[int]
+    block: int
+    target: Path
+
+    def run(self) -> bool:
+        return run_part(self)
+
+
+RunPart = Callable[[PartJob], bool]  # runs `run_part` in another process and waits for what it gives
 
 
 @dataclass(frozen=True)
@@ -35,6 +64,10 @@ class SeedJob:
     fingerprint: str
     folder: Path  # of the seed cache (or a private temporary one) that `target` is written to
     target: Path
+    run_part: RunPart | None = None  # with it, a large shape is seeded in parts in parallel (`parts`)
+
+    def run(self) -> bool:
+        return run_job(self)
 
 
 RunApart = Callable[[SeedJob], bool]  # runs `run_job` somewhere else and waits for what it gives
@@ -42,7 +75,11 @@ RunApart = Callable[[SeedJob], bool]  # runs `run_job` somewhere else and waits 
 
 def run_job(job: SeedJob) -> bool:
     """Seed the environment in a temporary store of its own and write it to `job.target`; False
-    when the file cannot be written."""
+    when the file cannot be written. A large shape is seeded in parts, each in a process of its
+    own, when `job.run_part` is given and the machine has the cores (`parts`)."""
+    groups = parts(job.seeder) if job.run_part is not None else []
+    if len(groups) > 1:
+        return _run_in_parts(job, groups)
     store = SqliteStore()
     try:
         with store.transaction():
@@ -51,6 +88,61 @@ def run_job(job: SeedJob) -> bool:
         return SeedCache(job.folder).save(store, job.spec.name, job.target, job.fingerprint, job.block)
     finally:
         store.db.close()
+
+
+def parts(seeder: Seeder) -> list[frozenset[int]]:
+    """The companies (by index) of each part of a seeding in parallel: one part per core at most,
+    the heaviest companies (employees times runs replayed) shared out first; [] for a seeder that is
+    not a large shape's (`seeding_by_company`)."""
+    if not isinstance(seeder, ShapeSeeder) or not by_company(seeder.shape):
+        return []
+    kinds = seeder.shape.period_types
+    count = min(os.cpu_count() or 1, len(kinds), MAX_PARTS)
+    employees = [len(range(index, seeder.shape.employees, len(kinds))) for index in range(len(kinds))]
+    runs = [PeriodType(kind).periods_in_year(2000) * (HISTORY_YEARS + 1) for kind in kinds]  # at most
+    weights = [employees[i] * (PER_EMPLOYEE_WEIGHT + runs[i]) for i in range(len(kinds))]
+    loads, groups = [0] * count, [set[int]() for _ in range(count)]
+    for index in sorted(range(len(kinds)), key=lambda i: -weights[i]):
+        lightest = loads.index(min(loads))
+        loads[lightest] += weights[index]
+        groups[lightest].add(index)
+    return [frozenset(group) for group in groups if group]
+
+
+def run_part(job: PartJob) -> bool:
+    """Seed one part in a temporary store of its own and write it to `job.target`."""
+    store = SqliteStore()
+    try:
+        with store.transaction():
+            store.next_id(ID_REGISTRY, f"block {job.spec.name}", job.block)  # the block claimed
+            seed_into(store, job.spec, lambda tenant: demo.Seeder(tenant, job.shape, job.only).run())
+        return SeedCache(job.target.parent).save(store, job.spec.name, job.target)
+    finally:
+        store.db.close()
+
+
+def _run_in_parts(job: SeedJob, groups: list[frozenset[int]]) -> bool:
+    """Each part in a process of its own (`job.run_part`, waited for on a thread each), then the parts
+    merged into `job.target` (`SeedCache.save_parts`). What a part raises is raised here."""
+    assert isinstance(job.seeder, ShapeSeeder) and job.run_part is not None
+    shape, run_part = job.seeder.shape, job.run_part
+    with tempfile.TemporaryDirectory(prefix="nmbrs-mock-parts-") as folder:
+        jobs = [PartJob(job.spec, shape, group, job.block, Path(folder) / f"part-{n}.sqlite")
+                for n, group in enumerate(groups)]  # fmt: skip
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            written = list(pool.map(run_part, jobs))
+        if not all(written):
+            return False
+        span = record_span(shape)
+        part_of = {index: n for n, group in enumerate(groups) for index in group}
+        first_company = FIRST_COMPANY_ID + ID_WIDTH * job.block  # company ids follow their index
+        layout = [
+            CompanyRows(part_of[index], first_company + index, *record_range(span, index))
+            for index in range(len(shape.period_types))
+        ]
+        return SeedCache(job.folder).save_parts(
+            [j.target for j in jobs], layout, record_range(span, 0)[0], job.target, job.fingerprint, job.block
+        )
 
 
 def run_here(job: SeedJob) -> bool:
@@ -68,6 +160,7 @@ def seed_apart(
     serving: SqliteStore,
     copy_in: FillWith,
     copy_pause: Callable[[], Pause | None] = lambda: None,
+    run_part: RunPart | None = None,
 ) -> bool:
     """Seed the environment apart (`run_apart(SeedJob)`) into a seed-cache file (the cache's, or a
     private temporary one), then copy that file into the `serving` store through `copy_in`
@@ -76,6 +169,6 @@ def seed_apart(
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-seeding-") as folder:
         writer = cache or SeedCache(folder)
         target = cache.file_for(fingerprint, block) if cache else Path(folder) / "seeded.sqlite"
-        if not run_apart(SeedJob(spec, seeder, block, fingerprint, writer.folder, target)):
+        if not run_apart(SeedJob(spec, seeder, block, fingerprint, writer.folder, target, run_part)):
             return False
         return writer.load(serving, spec.name, target, copy_in, copy_pause())

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from mock_server.storage.seed_parts import CompanyRows, merge
 from mock_server.storage.sqlite_store import DATA_TABLES, SqliteStore, create_private
 
 log = logging.getLogger("nmbrs_mock.seed_cache")
@@ -126,6 +127,34 @@ class SeedCache:
         self._remove_stale()
         return True
 
+    def save_parts(
+        self,
+        parts: list[Path],
+        companies: list[CompanyRows],
+        shared_below: int,
+        target: Path,
+        fingerprint: str = "",
+        block: int = 0,
+    ) -> bool:
+        """Write the parts of a seeding in parallel, merged (`seed_parts`), to `target`, as `save`
+        writes a seeding; False (with a warning) when it cannot be written."""
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            create_private(str(temporary))
+            with contextlib.closing(sqlite3.connect(str(temporary), isolation_level=None)) as db:
+                db.execute("PRAGMA journal_mode=OFF")  # a file that failed half-way is thrown away
+                db.execute("PRAGMA synchronous=OFF")
+                counts = merge(db, "main", parts, companies, shared_below)
+                _write_header(db, "main", [("seeded from", fingerprint), ("id block", str(block))], counts)
+            os.replace(temporary, target)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
+            _discard(temporary)
+            return False
+        self._remove_stale()
+        return True
+
     def _remove_stale(self) -> None:
         """Remove the cache files that other versions of the seeding code wrote."""
         current = f"{PREFIX}{code_digest()}-"
@@ -180,6 +209,12 @@ def _copy_out(store: SqliteStore, env: str, seeded_from: list[tuple[str, str]], 
             (env,),
         )
         counts.append((table, cursor.rowcount))
+    _write_header(db, schema, seeded_from, counts)
+
+
+def _write_header(
+    db: sqlite3.Connection, schema: str, seeded_from: list[tuple[str, str]], counts: list[tuple[str, int]]
+) -> None:
     db.execute(f"CREATE TABLE {schema}.header (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
     written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [("code", code_digest()), *seeded_from, ("written", written)]

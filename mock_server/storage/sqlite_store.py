@@ -283,6 +283,31 @@ class SqliteStore:
         self._bulk.dirty[key] = None
         return value - count + 1
 
+    def raise_counter(self, env: str, name: str, value: int) -> None:
+        """Make a counter at least `value` (its next id comes after it)."""
+        if self._bulk is not None:
+            last = self.counter(env, name)
+            if last is None or last < value:
+                self._bulk.counters[(env, name)] = value
+                self._bulk.dirty[(env, name)] = None
+            return
+        self.db.execute(
+            "INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT (env, name) DO UPDATE SET "
+            "value = max(value, excluded.value)",
+            (env, name, value),
+        )
+
+    def sort_counters(self, env: str) -> None:
+        """Store an environment's counters again, sorted by name (their rows' order)."""
+        self._flush()
+        rows = self.db.execute(
+            "SELECT name, value FROM counters WHERE env = ? ORDER BY name", (env,)
+        ).fetchall()
+        self.db.execute("DELETE FROM counters WHERE env = ?", (env,))
+        self.db.executemany(
+            "INSERT INTO counters VALUES (?, ?, ?)", [(env, name, value) for name, value in rows]
+        )
+
     def counter(self, env: str, name: str) -> int | None:
         """A counter's last value, or None before its first `next_id`."""
         if self._bulk is not None and (env, name) in self._bulk.counters:

@@ -1,0 +1,126 @@
+"""Large shapes are seeded company by company (`domain/seeding_by_company.py`), each company's records
+in an id range of its own; seeded apart, their companies are seeded in parallel processes and the
+parts merged (`storage/seed_parts.py`): the rows, ids, counters and their order are those of seeding
+in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_server.domain import seeding_apart
+from mock_server.domain.backend import Backend
+from mock_server.domain.demo import EnvironmentShape, ShapeSeeder, demo_spec
+from mock_server.domain.seeding_apart import PartJob, parts, run_part
+from mock_server.domain.seeding_by_company import (
+    BY_COMPANY_EMPLOYEES,
+    SeedingTooLarge,
+    record_range,
+    record_span,
+)
+from mock_server.seeding_process import in_a_child_process
+from mock_server.storage.seed_cache import SeedCache
+from mock_server.storage.seed_parts import CompanyRows, PartsDisagree
+from mock_server.storage.sqlite_store import SqliteStore
+
+SHAPE = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES, period_types=("M", "W1", "W4"), debtors=2, seed=3)
+
+
+def _backend(apart: bool, merged: list[list[frozenset[int]]] | None = None) -> Backend:
+    backend = Backend(SqliteStore())
+    backend.add_environment(demo_spec("first"), ShapeSeeder(EnvironmentShape(employees=3)))
+    if apart:
+        backend.run_part = _recording(merged) if merged is not None else in_a_child_process
+    backend.add_environment(
+        demo_spec("big", SHAPE.seed), ShapeSeeder(SHAPE), fingerprint=repr(SHAPE), cacheable=True, apart=apart
+    )
+    return backend
+
+
+def _recording(merged: list[list[frozenset[int]]]) -> Any:
+    def run(job: PartJob) -> bool:
+        merged.append([job.only])
+        return in_a_child_process(job)
+
+    return run
+
+
+def _state(backend: Backend) -> tuple[Any, ...]:
+    registry = backend.store.db.execute("SELECT name, value FROM counters WHERE env = '~ids' ORDER BY name")
+    return backend.store.export_rows("big"), registry.fetchall()
+
+
+@pytest.fixture(scope="module")
+def in_place() -> Backend:
+    return _backend(apart=False)
+
+
+def test_seeded_in_parallel_parts_is_seeded_in_place(
+    in_place: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 3)
+    ran: list[list[frozenset[int]]] = []
+    apart = _backend(apart=True, merged=ran)
+    assert sorted(sorted(group) for [group] in ran) == [[0], [1], [2]]  # one process per company
+    assert _state(apart) == _state(in_place)
+
+
+def test_two_parts_share_the_companies_out_by_weight(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 2)
+    assert sorted(sorted(group) for group in parts(ShapeSeeder(SHAPE))) == [[0, 2], [1]]  # weekly alone
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 1)
+    assert parts(ShapeSeeder(SHAPE)) == [frozenset({0, 1, 2})]
+    small = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES - 1)
+    assert parts(ShapeSeeder(small)) == []
+
+
+def test_each_company_has_its_records_in_its_range(in_place: Backend) -> None:
+    tenant = in_place.tenant("big")
+    span = record_span(SHAPE)
+    shared_below = record_range(span, 0)[0]
+    for index, company in enumerate(tenant.companies()):
+        low, high = record_range(span, index)
+        employees = tenant.employee_ids(company.id)
+        assert len(employees) == len(range(index, SHAPE.employees, 3))
+        records = tenant.records("Payslip", "employee", employees) + tenant.records(
+            "Run", "company", [company.id]
+        )
+        assert records and all(low <= r.id <= high for r in records)
+        own = tenant.records("HourModel", "company", [company.id])  # made with the company itself
+        assert own and all(r.id < shared_below for r in own)
+    counters = dict(in_place.store.export_rows("big")["counters"])
+    assert counters["record"] == max(r[3] for r in in_place.store.export_rows("big")["records"])
+
+
+def test_a_company_that_outgrows_its_range_fails_and_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_server.domain import seeding_by_company
+
+    monkeypatch.setattr(seeding_by_company, "record_span", lambda shape: 1000)
+    backend = Backend(SqliteStore())
+    with pytest.raises(SeedingTooLarge, match="beyond its"):
+        backend.add_environment(demo_spec("big"), ShapeSeeder(SHAPE))
+    assert backend.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+
+
+def test_a_shape_whose_ranges_do_not_fit_in_int_ids_is_refused() -> None:
+    huge = EnvironmentShape(employees=2_200_000, period_types=("W1",) * 2200)  # ranges of a million
+    with pytest.raises(SeedingTooLarge, match="beyond 2147483647"):
+        record_span(huge)
+
+
+def test_parts_that_disagree_on_what_they_share_are_never_merged(tmp_path: Path) -> None:
+    spec = demo_spec("big")
+    files = [tmp_path / "a.sqlite", tmp_path / "b.sqlite"]
+    for group, target in zip((frozenset({0, 2}), frozenset({1})), files, strict=True):
+        assert run_part(PartJob(spec, SHAPE, group, 0, target))
+    span = record_span(SHAPE)
+    shared_below = record_range(span, 0)[0]
+    with sqlite3.connect(files[1]) as db:  # a shared record changed in one part only
+        db.execute("UPDATE records SET data = '{}' WHERE id = (SELECT min(id) FROM records)")
+    layout = [CompanyRows(0 if i != 1 else 1, 10_000 + i, *record_range(span, i)) for i in range(3)]
+    with pytest.raises(PartsDisagree):
+        SeedCache(tmp_path).save_parts(files, layout, shared_below, tmp_path / "merged.sqlite")
+    assert not (tmp_path / "merged.sqlite").exists()
