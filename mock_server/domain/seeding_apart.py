@@ -7,7 +7,9 @@ may run it on a thread), and written to a seed-cache file. Then the file is copi
 store in steps of their own transactions (`SeedCache.load` with a pause), so other calls are served
 between them too. The rows, ids and counters are the ones seeding in place gives (the same id
 block, claimed in the serving store first), and nothing of the environment is served before it is
-complete.
+complete. A large shape (`seeding_by_company`) is seeded in parts instead, its companies shared out
+over one process per core (`parts`, `run_part`), and the parts merged into the file
+(`SeedCache.save_parts`): the same rows.
 """
 
 from __future__ import annotations
