@@ -80,8 +80,8 @@ def run_job(job: SeedJob) -> bool:
     when the file cannot be written. A large shape is seeded in parts, each in a process of its
     own, when `job.run_part` is given and the machine has the cores (`parts`)."""
     groups = parts(job.seeder) if job.run_part is not None else []
-    if len(groups) > 1:
-        return _run_in_parts(job, groups)
+    if len(groups) > 1 and isinstance(job.seeder, ShapeSeeder) and job.run_part is not None:
+        return _run_in_parts(job, job.seeder.shape, job.run_part, groups)
     store = SqliteStore()
     try:
         with store.transaction():
@@ -123,11 +123,11 @@ def run_part(job: PartJob) -> bool:
         store.db.close()
 
 
-def _run_in_parts(job: SeedJob, groups: list[frozenset[int]]) -> bool:
-    """Each part in a process of its own (`job.run_part`, waited for on a thread each), then the parts
-    merged into `job.target` (`SeedCache.save_parts`). What a part raises is raised here."""
-    assert isinstance(job.seeder, ShapeSeeder) and job.run_part is not None
-    shape, run_part = job.seeder.shape, job.run_part
+def _run_in_parts(
+    job: SeedJob, shape: EnvironmentShape, run_part: RunPart, groups: list[frozenset[int]]
+) -> bool:
+    """Each part of `shape` in a process of its own (`run_part`, waited for on a thread each), then
+    the parts merged into `job.target` (`SeedCache.save_parts`). What a part raises is raised here."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-parts-") as folder:
         jobs = [PartJob(job.spec, shape, group, job.block, Path(folder) / f"part-{n}.sqlite")
                 for n, group in enumerate(groups)]  # fmt: skip

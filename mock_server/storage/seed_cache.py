@@ -113,19 +113,13 @@ class SeedCache:
         """Write the environment's rows as seeded (call right after seeding) to `target`; what it was
         seeded from (`fingerprint`, id `block`) is kept in the file's header for `cache_files`. False
         (with a warning) when it cannot be written."""
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            create_private(str(temporary))
+        seeded_from = [("seeded from", fingerprint), ("id block", str(block))]
+
+        def fill(temporary: Path) -> None:
             with _attached(store, temporary) as schema:
-                _copy_out(store, env, [("seeded from", fingerprint), ("id block", str(block))], schema)
-            os.replace(temporary, target)
-        except (OSError, sqlite3.Error) as error:
-            log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
-            _discard(temporary)
-            return False
-        self._remove_stale()
-        return True
+                _copy_out(store, env, seeded_from, schema)
+
+        return self._write(target, fill)
 
     def save_parts(
         self,
@@ -138,20 +132,33 @@ class SeedCache:
     ) -> bool:
         """Write the parts of a seeding in parallel, merged (`seed_parts`), to `target`, as `save`
         writes a seeding; False (with a warning) when it cannot be written."""
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            create_private(str(temporary))
+        seeded_from = [("seeded from", fingerprint), ("id block", str(block))]
+
+        def fill(temporary: Path) -> None:
             with contextlib.closing(sqlite3.connect(str(temporary), isolation_level=None)) as db:
                 db.execute("PRAGMA journal_mode=OFF")  # a file that failed half-way is thrown away
                 db.execute("PRAGMA synchronous=OFF")
                 counts = merge(db, "main", parts, companies, shared_below)
-                _write_header(db, "main", [("seeded from", fingerprint), ("id block", str(block))], counts)
+                _write_header(db, "main", seeded_from, counts)
+
+        return self._write(target, fill)
+
+    def _write(self, target: Path, fill: Callable[[Path], None]) -> bool:
+        """`fill(temporary)` writes a new private file, renamed to `target` once whole; False (with a
+        warning) when it cannot be written. A file that failed half-way never stays."""
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            create_private(str(temporary))
+            fill(temporary)
             os.replace(temporary, target)
         except (OSError, sqlite3.Error) as error:
             log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
             _discard(temporary)
             return False
+        except BaseException:
+            _discard(temporary)
+            raise
         self._remove_stale()
         return True
 
