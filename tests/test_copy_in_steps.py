@@ -29,6 +29,7 @@ from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
 from mock_server.settings import MockSettings
 from mock_server.storage import seed_cache
+from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
@@ -82,7 +83,7 @@ def test_a_copy_in_steps_holds_what_a_copy_in_one_transaction_holds(
     in_steps = _backend(tmp_path, _counted(pauses))
     assert in_one.sources["big"] == in_steps.sources["big"] == "seed cache"
     assert _state(in_steps, "big") == _state(in_one, "big") == _state(seeded, "big")
-    records = len(in_steps.store.export_rows("big")["records"])
+    records = len(export_rows(in_steps.store, "big")["records"])
     assert len(pauses) >= records // 97
     company = in_steps.tenant("big").companies()[0]  # its snapshot holds: a write is reset
     with in_steps.transaction():
@@ -136,7 +137,7 @@ def test_a_file_broken_half_way_leaves_nothing(
         loaded = SeedCache(tmp_path).load(store, "big", file, lambda _, stepped: fills.append(stepped), pause)
     assert not loaded and not fills and not file.exists()
     assert "records: 1000 rows, its header says" in caplog.text
-    assert store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+    assert export_rows(store, "big") == {"entities": [], "records": [], "counters": []}
     again = _backend(tmp_path, _counted([]))  # seeded afresh, and the file written again
     assert again.sources["big"] == "seeded" and _state(again, "big") == _state(seeded, "big")
 
@@ -219,7 +220,7 @@ def test_a_copy_that_raises_between_two_steps_leaves_nothing(tmp_path: Path, sma
     with pytest.raises(KeyboardInterrupt):
         _add_big(backend, interrupted)
     assert len(pauses) == 3 and list(tmp_path.glob("nmbrs-seed-*.sqlite"))  # the file is kept
-    assert backend.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+    assert export_rows(backend.store, "big") == {"entities": [], "records": [], "counters": []}
     assert "big" not in backend.specs and backend.pending == set()
 
 
@@ -235,12 +236,12 @@ def test_rows_a_process_left_half_copied_are_removed_when_the_state_opens(
     store = backend.store
     with seed_cache._attached(store, file, hold=False) as schema:  # the steps, and then the end (kill -9)
         seed_cache._copy_in_steps(store, "big", seed_cache._header(store, schema), schema, _no_pause)
-    assert store.export_rows("big")["records"]
+    assert export_rows(store, "big")["records"]
     store.db.close()
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.storage"):
         reopened = Backend(SqliteStore(state))
     assert "removed the rows of big, left half-copied" in caplog.text
-    assert reopened.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+    assert export_rows(reopened.store, "big") == {"entities": [], "records": [], "counters": []}
     assert _state(reopened, "first") == kept
 
 

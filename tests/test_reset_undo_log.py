@@ -10,6 +10,7 @@ import pytest
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
 from mock_server.domain.records import StoredRecord
+from mock_server.storage.environment_rows import export_rows, import_rows
 from mock_server.storage.sqlite_store import SqliteStore
 
 SHAPE = EnvironmentShape(employees=6, period_types=("M", "W1"), debtors=1)
@@ -43,7 +44,7 @@ def _change_everything(backend: Backend, name: str) -> None:
 
 
 def _rows(backend: Backend, name: str) -> dict[str, list[list[Any]]]:
-    return backend.store.export_rows(name)
+    return export_rows(backend.store, name)
 
 
 def test_reset_gives_back_every_seeded_row_in_seeding_order() -> None:
@@ -85,7 +86,7 @@ def test_replacing_all_rows_is_undone_too() -> None:
     seeded = _rows(backend, "undo")
     other = _seeded("other")
     with backend.store.transaction():
-        backend.store.import_rows("undo", _rows(other, "other") | {"records": seeded["records"][:5]})
+        import_rows(backend.store, "undo", _rows(other, "other") | {"records": seeded["records"][:5]})
     assert _rows(backend, "undo")["records"] == seeded["records"][:5]
     backend.reset("undo")
     assert _rows(backend, "undo") == seeded

@@ -25,6 +25,7 @@ from mock_server.domain.tenant import ID_REGISTRY
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.settings import MockSettings
 from mock_server.storage import seed_cache
+from mock_server.storage.environment_rows import export_rows
 
 SHAPE = EnvironmentShape(employees=24)
 DEMO = NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo")
@@ -39,7 +40,7 @@ def app_with(cache: Path | None, demo: EnvironmentShape = SHAPE, *others: Enviro
 
 
 def rows(app: MockApp, env: str = "demo") -> dict[str, list[list[Any]]]:
-    return app.backend.store.export_rows(env)
+    return export_rows(app.backend.store, env)
 
 
 def cache_files(folder: Path) -> list[Path]:

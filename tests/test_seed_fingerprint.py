@@ -21,6 +21,7 @@ import pytest
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
 from mock_server.storage.codec import loads
+from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.sqlite_store import SqliteStore
 
 SHAPES = {
@@ -51,7 +52,7 @@ def seeded_digests(shape: EnvironmentShape, name: str = "fingerprint") -> dict[s
     backend.add_environment(
         demo_spec(name, shape.seed), lambda tenant: seed_environment(tenant, shape), fingerprint=repr(shape)
     )
-    rows = backend.store.export_rows(name)
+    rows = export_rows(backend.store, name)
     digests = {}
     for table, table_rows in rows.items():
         columns = backend.store.columns[table]
@@ -81,10 +82,10 @@ def test_the_digest_sees_a_changed_record() -> None:
     shape = EnvironmentShape(employees=2, period_types=("M",), debtors=1)
     backend = Backend(SqliteStore())
     backend.add_environment(demo_spec("a", 1), lambda tenant: seed_environment(tenant, shape))
-    before = backend.store.export_rows("a")["records"]
+    before = export_rows(backend.store, "a")["records"]
     with backend.store.transaction():
         backend.store.db.execute("UPDATE records SET data = replace(data, '\"Code\":1,', '\"Code\":2,')")
-    after = backend.store.export_rows("a")["records"]
+    after = export_rows(backend.store, "a")["records"]
     assert json.dumps(before) != json.dumps(after)
 
 

@@ -25,6 +25,7 @@ from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
 from mock_server.settings import MockSettings
+from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
 
@@ -69,7 +70,7 @@ def _backend(apart: bool, cache: Path | None = None, shape: EnvironmentShape = S
 def _state(backend: Backend, env: str = "apart") -> tuple[Any, ...]:
     """Every row of the environment and its id block (the registry's counters)."""
     registry = backend.store.db.execute("SELECT name, value FROM counters WHERE env = '~ids' ORDER BY name")
-    return backend.store.export_rows(env), registry.fetchall()
+    return export_rows(backend.store, env), registry.fetchall()
 
 
 def test_seeded_apart_is_seeded_in_place() -> None:
@@ -102,7 +103,7 @@ def test_a_failed_seeding_apart_leaves_nothing() -> None:
     with pytest.raises(RuntimeError, match="half-way"):
         backend.add_environment(demo_spec("apart"), broken, fingerprint="broken", cacheable=True, apart=True)
     assert "apart" not in backend.specs and backend.pending == set()
-    assert backend.store.export_rows("apart") == {"entities": [], "records": [], "counters": []}
+    assert export_rows(backend.store, "apart") == {"entities": [], "records": [], "counters": []}
     backend.add_environment(demo_spec("apart"), partial(seed_environment, shape=SHAPE), apart=True)
     assert backend.tenant("apart").companies()
 

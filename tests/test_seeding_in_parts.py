@@ -22,6 +22,7 @@ from mock_server.domain.seeding_by_company import (
     record_span,
 )
 from mock_server.seeding_process import in_a_child_process
+from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.seed_parts import CompanyRows, PartsDisagree
 from mock_server.storage.sqlite_store import SqliteStore
@@ -50,7 +51,7 @@ def _recording(merged: list[list[frozenset[int]]]) -> Any:
 
 def _state(backend: Backend) -> tuple[Any, ...]:
     registry = backend.store.db.execute("SELECT name, value FROM counters WHERE env = '~ids' ORDER BY name")
-    return backend.store.export_rows("big"), registry.fetchall()
+    return export_rows(backend.store, "big"), registry.fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +92,8 @@ def test_each_company_has_its_records_in_its_range(in_place: Backend) -> None:
         assert records and all(low <= r.id <= high for r in records)
         own = tenant.records("HourModel", "company", [company.id])  # made with the company itself
         assert own and all(r.id < shared_below for r in own)
-    counters = dict(in_place.store.export_rows("big")["counters"])
-    assert counters["record"] == max(r[3] for r in in_place.store.export_rows("big")["records"])
+    counters = dict(export_rows(in_place.store, "big")["counters"])
+    assert counters["record"] == max(r[3] for r in export_rows(in_place.store, "big")["records"])
 
 
 def test_a_company_that_outgrows_its_range_fails_and_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +103,7 @@ def test_a_company_that_outgrows_its_range_fails_and_leaves_nothing(monkeypatch:
     backend = Backend(SqliteStore())
     with pytest.raises(SeedingTooLarge, match="beyond its"):
         backend.add_environment(demo_spec("big"), ShapeSeeder(SHAPE))
-    assert backend.store.export_rows("big") == {"entities": [], "records": [], "counters": []}
+    assert export_rows(backend.store, "big") == {"entities": [], "records": [], "counters": []}
 
 
 def test_a_shape_whose_ranges_do_not_fit_in_int_ids_is_refused() -> None:

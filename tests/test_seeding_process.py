@@ -21,6 +21,7 @@ from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
 from mock_server.domain.tenant import Seeder, Tenant
 from mock_server.seeding_process import SeedingProcessDied, in_a_child_process
+from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.sqlite_store import SqliteStore
 
 EMPTY: dict[str, list[list[object]]] = {"entities": [], "records": [], "counters": []}
@@ -66,7 +67,7 @@ def test_what_the_seeding_raises_comes_back_and_nothing_is_stored() -> None:
     with pytest.raises(ValueError, match="broken on purpose, half-way"):
         backend.add_environment(demo_spec("apart"), partial(broken, shape=SHAPE), apart=True)
     assert "apart" not in backend.specs and backend.pending == set()
-    assert backend.store.export_rows("apart") == EMPTY
+    assert export_rows(backend.store, "apart") == EMPTY
 
 
 def test_a_seeding_process_that_dies_is_told() -> None:
@@ -74,7 +75,7 @@ def test_a_seeding_process_that_dies_is_told() -> None:
     backend.run_apart = in_a_child_process
     with pytest.raises(SeedingProcessDied, match="ended with code 3"):
         backend.add_environment(demo_spec("apart"), dying, apart=True)
-    assert "apart" not in backend.specs and backend.store.export_rows("apart") == EMPTY
+    assert "apart" not in backend.specs and export_rows(backend.store, "apart") == EMPTY
 
 
 def test_a_seeder_that_cannot_be_pickled_is_seeded_on_this_thread() -> None:

@@ -28,6 +28,7 @@ from mock_server.domain.seeding_apart import APART_EMPLOYEES
 from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.scenario import ScenarioError, parse_scenario
+from mock_server.storage.environment_rows import export_rows, import_rows
 
 if TYPE_CHECKING:
     from mock_server.app import MockApp
@@ -143,7 +144,7 @@ class ControlPlane:
     # -- snapshots ---------------------------------------------------------------------------------
     def snapshot(self, name: str) -> bytes:
         spec = self.spec(name)
-        return snapshot.Snapshot(name, spec.to_dict(), self.backend.store.export_rows(name)).encode()
+        return snapshot.Snapshot(name, spec.to_dict(), export_rows(self.backend.store, name)).encode()
 
     def snapshot_to_file(self, name: str, path: str) -> int:
         return snapshot.write_private(params.text(path, "path"), self.snapshot(name))
@@ -155,7 +156,7 @@ class ControlPlane:
         if name in self.backend.specs:
             try:
                 with self.backend.transaction():
-                    self.backend.store.import_rows(name, snap.tables)
+                    import_rows(self.backend.store, name, snap.tables)
             except Exception as error:
                 raise Invalid(f"a damaged snapshot: {error}") from None
             return False
@@ -166,7 +167,7 @@ class ControlPlane:
             raise Invalid(f"a damaged snapshot: its spec is not valid ({error})") from None
 
         def seeder(tenant: Tenant) -> None:
-            tenant.store.import_rows(name, snap.tables)
+            import_rows(tenant.store, name, snap.tables)
 
         try:
             self.backend.add_environment(spec, seeder, replace=True, fingerprint=f"restored {snap.digest}")

@@ -15,9 +15,18 @@ from decimal import Decimal
 from typing import Any
 
 from mock_server.domain.demo_catalogue import COST_TYPE, DEPARTMENTS, SCALES
-from mock_server.domain.demo_people import Department, Draw, Hired, address_of, bic_or_none, salary_table
+from mock_server.domain.demo_people import (
+    Department,
+    Draw,
+    Hired,
+    address_of,
+    bic_or_none,
+    contract_data,
+    personal_info_data,
+    salary_table,
+)
 from mock_server.domain.demo_reference import seed_reference
-from mock_server.domain.dutch_data import DutchDataGenerator, Person, domain_for_company, work_email
+from mock_server.domain.dutch_data import DutchDataGenerator, domain_for_company
 from mock_server.domain.history import replay_history
 from mock_server.domain.leave_seed import seed_leave
 from mock_server.domain.model import ApiUser, Company, Debtor, Employee, EnvironmentSpec
@@ -235,7 +244,7 @@ class Seeder:
         return company
 
     def employee(
-        self, company: Company, position: int, draw: Draw | None = None, employee_id: int = 0
+        self, company: Company, position: int, draw: Draw | None = None, employee_id: int | None = None
     ) -> None:
         """The `position`-th employee of a company; positions decide the importer edge cases, so every
         company of ten or more has zero-hour employees, one without a contract, one without a work e-mail
@@ -243,7 +252,7 @@ class Seeder:
         draw = draw or self.draw(company, position)
         person = draw.person
         employee = Employee(
-            id=employee_id or self.tenant.entity_id("employee"),
+            id=self.tenant.entity_id("employee") if employee_id is None else employee_id,
             company_id=company.id,
             number=position + 1,
             display_name=person.full_name,
@@ -256,73 +265,24 @@ class Seeder:
             if position % 3
             else Period(company.current_year - 1, 1)
         )
-        self._record(
-            "PersonalInfo",
-            "employee",
-            employee.id,
-            start,
-            self._personal_info(employee, person, company, start),
-        )
+        created = self._created(company.type, start)
+        info = personal_info_data(employee, person, company.name, created, start)
+        self._record("PersonalInfo", "employee", employee.id, start, info)
         if position % 7 == 3:  # a later change of personal info: history with two records
+            changed_at = self._created(company.type, company.current)
             changed = {
-                **self._personal_info(employee, person, company, company.current),
+                **personal_info_data(employee, person, company.name, changed_at, company.current),
                 "TelephoneWork": "020-5550100",
             }
             self._record("PersonalInfo", "employee", employee.id, company.current, changed)
         zero_hour = employee.employee_type == 5
         weekly = draw.weekly
         if position % 6 != 5:  # no contract: an importer edge case
-            self._record(
-                "Contract", "employee", employee.id, start, self._contract(start, company, zero_hour, weekly)
-            )
+            contract = contract_data(self._begin(company.type, start), created, zero_hour, weekly)
+            self._record("Contract", "employee", employee.id, start, contract)
         function, cost_center = self._employment(employee, company, start, draw.department)
         salary = self._money(employee, company, start, draw)
         self.staff.setdefault(company.id, []).append(Hired(employee, salary, function, cost_center))
-
-    def _personal_info(
-        self, employee: Employee, person: Person, company: Company, start: Period
-    ) -> dict[str, Any]:
-        email = None if employee.number % 5 == 0 else work_email(person, domain_for_company(company.name))
-        return {
-            "DisplayName": person.full_name,
-            "EmployeeNumber": employee.number,
-            "BSN": person.bsn,
-            "FirstName": person.first_name,
-            "Initials": person.initials,
-            "Prefix": person.prefix or None,
-            "LastName": person.last_name,
-            "Gender": person.gender,
-            "NationalityCode": person.nationality_code,
-            "PlaceOfBirth": person.place_of_birth,
-            "CountryOfBirthISOCode": person.country_of_birth,
-            "IdentificationType": 0,
-            "TelephonePrivate": person.phone_private,
-            "TelephoneMobilePrivate": person.phone_private,
-            "EmailPrivate": person.email_private,
-            "EmailWork": email,
-            "BurgerlijkeStaat": 0,
-            "Naamstelling": 0,
-            "Birthday": midnight(person.birthday),
-            "CreationDate": self._created(company.type, start),
-            "StartPeriod": start.number,
-            "StartYear": start.year,
-            **address_of(person),
-        }
-
-    def _contract(self, start: Period, company: Company, zero_hour: bool, weekly: Decimal) -> dict[str, Any]:
-        begin = self._begin(company.type, start)
-        return {
-            "CreationDate": self._created(company.type, start),
-            "StartDate": begin,
-            "TrialPeriod": None,
-            "EndDate": None,
-            "EmployementType": 2 if zero_hour else 1,
-            "EmploymentSequenceTaxId": 1,
-            "Indefinite": not zero_hour,
-            "PhaseClassification": 1 if zero_hour else 0,
-            "WrittenContract": True,
-            "HoursPerWeek": weekly,
-        }
 
     def _employment(
         self, employee: Employee, company: Company, start: Period, department: Department

@@ -22,7 +22,7 @@ from mock_server.domain.demo_catalogue import (
     salary_scales,
     salary_steps,
 )
-from mock_server.domain.dutch_data import Person
+from mock_server.domain.dutch_data import Person, domain_for_company, work_email
 from mock_server.domain.dutch_numbers import bic_for
 from mock_server.domain.model import Company, Employee
 from mock_server.domain.periods import Period, containing, first_day, midnight
@@ -277,6 +277,54 @@ def _absence(
             "AbsenceCause": {"CauseId": 1, "Cause": "Ziekte"},
         },
     )
+
+
+def personal_info_data(
+    employee: Employee, person: Person, company_name: str, created: datetime, start: Period
+) -> dict[str, Any]:
+    """A `PersonalInfo` record's data from `start` on (every fifth employee has no work e-mail)."""
+    email = None if employee.number % 5 == 0 else work_email(person, domain_for_company(company_name))
+    return {
+        "DisplayName": person.full_name,
+        "EmployeeNumber": employee.number,
+        "BSN": person.bsn,
+        "FirstName": person.first_name,
+        "Initials": person.initials,
+        "Prefix": person.prefix or None,
+        "LastName": person.last_name,
+        "Gender": person.gender,
+        "NationalityCode": person.nationality_code,
+        "PlaceOfBirth": person.place_of_birth,
+        "CountryOfBirthISOCode": person.country_of_birth,
+        "IdentificationType": 0,
+        "TelephonePrivate": person.phone_private,
+        "TelephoneMobilePrivate": person.phone_private,
+        "EmailPrivate": person.email_private,
+        "EmailWork": email,
+        "BurgerlijkeStaat": 0,
+        "Naamstelling": 0,
+        "Birthday": midnight(person.birthday),
+        "CreationDate": created,
+        "StartPeriod": start.number,
+        "StartYear": start.year,
+        **address_of(person),
+    }
+
+
+def contract_data(begin: datetime, created: datetime, zero_hour: bool, weekly: Decimal) -> dict[str, Any]:
+    """A `Contract` record's data: indefinite, or a zero-hour (phase) contract."""
+    return {
+        "CreationDate": created,
+        "StartDate": begin,
+        "TrialPeriod": None,
+        "EndDate": None,
+        "EmployementType": 2 if zero_hour else 1,
+        "EmploymentSequenceTaxId": 1,
+        "Indefinite": not zero_hour,
+        "PhaseClassification": 1 if zero_hour else 0,
+        "WrittenContract": True,
+        "HoursPerWeek": weekly,
+    }
 
 
 def address_of(person: Person) -> dict[str, Any]:

@@ -158,7 +158,7 @@ class SqliteStore:
             return
         if bulk.records:
             for env in {row[0] for row in bulk.records}:
-                self._log("records", env, [(row[4],) for row in bulk.records if row[0] == env])
+                self.log_writes("records", env, [(row[4],) for row in bulk.records if row[0] == env])
             self.db.executemany(
                 "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", bulk.records
             )
@@ -202,54 +202,23 @@ class SqliteStore:
 
     def restore(self, name: str) -> bool:
         """Put an environment's rows back as snapshotted; False when there is no snapshot."""
-        if not self._is_seeded(name):
+        if not self.is_seeded(name):
             return False
         self._flush()
         undo.restore(self.db, name)
         return True
 
-    def _is_seeded(self, env: str) -> bool:
+    def is_seeded(self, env: str) -> bool:
         """Whether the environment has a snapshot (so writes to it are kept in its undo log)."""
         seeded = self._seeded.get(env)
         if seeded is None:
             seeded = self._seeded[env] = undo.is_seeded(self.db, env)
         return seeded
 
-    def _log(self, table: str, env: str, keys: list[tuple[Any, ...]]) -> None:
+    def log_writes(self, table: str, env: str, keys: list[tuple[Any, ...]]) -> None:
         """Before writing the rows of `keys` (each without env): keep them in the undo log if needed."""
-        if keys and self._is_seeded(env):
+        if keys and self.is_seeded(env):
             undo.save(self.db, table, [(env, *key) for key in keys])
-
-    def export_rows(self, name: str) -> dict[str, list[list[Any]]]:
-        """An environment's current rows per data table (columns as in `columns`, without `env`)."""
-        with self.lock:
-            return {
-                table: [
-                    list(row)
-                    for row in self.db.execute(
-                        f"SELECT {', '.join(self.columns[table])} FROM {table} WHERE env = ? ORDER BY rowid",
-                        (name,),
-                    )
-                ]
-                for table in DATA_TABLES
-            }
-
-    def import_rows(self, name: str, tables: dict[str, list[list[Any]]]) -> None:
-        """Replace an environment's current rows with exported ones (inside a transaction)."""
-        if self._is_seeded(name):
-            for table in undo.LOGGED:
-                undo.save_environment(self.db, table, name)
-        for table in DATA_TABLES:
-            columns = self.columns[table]
-            self.db.execute(f"DELETE FROM {table} WHERE env = ?", (name,))
-            if table in undo.LOGGED:  # the new rows: absent at seeding, unless saved just now
-                at = [columns.index(key) for key in undo.LOGGED[table][0]]
-                self._log(table, name, [tuple(row[i] for i in at) for row in tables.get(table, [])])
-            marks = ", ".join("?" * (len(columns) + 1))
-            self.db.executemany(
-                f"INSERT INTO {table} (env, {', '.join(columns)}) VALUES ({marks})",
-                [(name, *row) for row in tables.get(table, [])],
-            )
 
     # -- ids ------------------------------------------------------------------------------------
     def next_id(self, env: str, name: str, start: int = 1) -> int:
@@ -322,7 +291,7 @@ class SqliteStore:
     def put_entity(
         self, env: str, kind: str, entity_id: int, parent: int | None, data: dict[str, Any]
     ) -> None:
-        self._log("entities", env, [(kind, entity_id)])
+        self.log_writes("entities", env, [(kind, entity_id)])
         self.db.execute(
             "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, ?)",
             (env, kind, entity_id, parent, dumps(data)),
@@ -363,7 +332,7 @@ class SqliteStore:
         return int(rows[0][0])
 
     def delete_entity(self, env: str, kind: str, entity_id: int) -> None:
-        self._log("entities", env, [(kind, entity_id)])
+        self.log_writes("entities", env, [(kind, entity_id)])
         self.db.execute("DELETE FROM entities WHERE env = ? AND kind = ? AND id = ?", (env, kind, entity_id))
 
     # -- period-based records ------------------------------------------------------------------
@@ -380,7 +349,7 @@ class SqliteStore:
             if len(self._bulk.records) >= _BULK_ROWS:
                 self._flush()
             return
-        self._log("records", env, [(r.id,) for r in records])
+        self.log_writes("records", env, [(r.id,) for r in records])
         self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def records(
@@ -416,7 +385,7 @@ class SqliteStore:
 
     def delete_record(self, env: str, record_id: int) -> None:
         self._flush()
-        self._log("records", env, [(record_id,)])
+        self.log_writes("records", env, [(record_id,)])
         self.db.execute("DELETE FROM records WHERE env = ? AND id = ?", (env, record_id))
 
 
