@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from mock_server.domain.demo import (
     ShapeSeeder,
     demo_spec,
 )
-from mock_server.domain.seeding_apart import SeedJob
+from mock_server.domain.seeding_apart import SeedJob, parts
 from mock_server.domain.tenant import Seeder
 from mock_server.seeding_process import in_a_child_process
 from mock_server.settings import MockSettings
@@ -56,9 +57,9 @@ class MockApp:
         self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
         self.origins: dict[str, str] = {}  # environment -> "created", "reused" or "re-seeded: <why>"
         if demo is not None:
-            self.add_environment(EnvironmentSetup(demo_spec(DEMO_DOMAIN, demo.seed), demo))
+            self._add_at_startup(EnvironmentSetup(demo_spec(DEMO_DOMAIN, demo.seed), demo))
         for setup in environments:
-            self.add_environment(setup)
+            self._add_at_startup(setup)
         self.backend.pause = _let_others_run  # from now on calls may be served while one is copied in
         kwargs: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
         self.pipeline = Pipeline(self.backend, self.settings, **kwargs)
@@ -78,16 +79,29 @@ class MockApp:
         `apart`: seeded in another process while other calls are served (`domain/seeding_apart.py`)."""
         seeder: Seeder = ShapeSeeder(setup.shape)
         fingerprint = repr(setup.shape)
-        stored = "" if replace else self.backend.fingerprint(setup.spec.name)
-        self.origins[setup.spec.name] = origin(stored, f"{STORE_FORMAT}|{fingerprint}")
-        if self.progress is not None and self.origins[setup.spec.name] != "reused":
-            seeder = self.progress.wrap(setup.spec.name, setup.shape.employees, seeder)
-        backend = self.backend
-        backend.add_environment(
-            setup.spec, seeder, replace=replace, fingerprint=fingerprint, cacheable=True, apart=apart
-        )
-        if backend.sources[setup.spec.name] == "seed cache":
-            self.origins[setup.spec.name] = "copied from the seed cache"
+        name = setup.spec.name
+        stored = "" if replace else self.backend.fingerprint(name)
+        self.origins[name] = origin(stored, f"{STORE_FORMAT}|{fingerprint}")
+        reported: AbstractContextManager[None] = nullcontext()
+        if self.progress is not None and self.origins[name] != "reused":
+            if apart:  # the counting seeder of `wrap` would stay in this process
+                processes = max(1, len(parts(seeder)))
+                reported = self.progress.apart(
+                    name, setup.shape.employees, processes, lambda: self.backend.sources.get(name, "")
+                )
+            else:
+                seeder = self.progress.wrap(name, setup.shape.employees, seeder)
+        with reported:
+            self.backend.add_environment(
+                setup.spec, seeder, replace=replace, fingerprint=fingerprint, cacheable=True, apart=apart
+            )
+        if self.backend.sources[name] == "seed cache":
+            self.origins[name] = "copied from the seed cache"
+
+    def _add_at_startup(self, setup: EnvironmentSetup) -> None:
+        """An environment made before the mock serves: a large shape is seeded in parallel parts where
+        the machine has the cores for more than one (`seeding_apart.parts`), in place otherwise."""
+        self.add_environment(setup, apart=len(parts(ShapeSeeder(setup.shape))) > 1)
 
     def reset(self, environment: str) -> None:
         """Re-seed one environment and forget its journal, injected faults and throttle budget."""

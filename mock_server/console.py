@@ -8,7 +8,8 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -112,6 +113,23 @@ class SeedProgress:
             counting.report.done()
 
         return seed
+
+    @contextmanager
+    def apart(self, name: str, employees: int, processes: int, source: Callable[[], str]) -> Iterator[None]:
+        """Around an environment made apart (in `processes` other processes, where the counting of
+        `wrap` cannot go): a line as it starts and one when it is done, telling `source()` (what the
+        backend says it came from: "seeded" or "seed cache")."""
+        started = time.monotonic()
+        where = f"in {processes} processes" if processes > 1 else "in a process of its own"
+        self.write(f"seeding {name}: {employees} employees, {where}")
+        try:
+            yield
+        except BaseException:
+            self.write(f"seeding {name}: failed after {time.monotonic() - started:.1f} s", final=True)
+            raise
+        how = "copied from the seed cache" if source() == "seed cache" else f"seeded {where}"
+        elapsed = time.monotonic() - started
+        self.write(f"seeding {name}: {employees} employees {how}: done in {elapsed:.1f} s", final=True)
 
     def write(self, line: str, final: bool = False) -> None:
         if self.tty:

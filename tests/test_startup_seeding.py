@@ -1,0 +1,77 @@
+"""A large environment made at startup (the demo of `--employees N`, a `--scenario`'s) is seeded in
+parallel parts where the machine has the cores for more than one, and holds what seeding in place
+gives; on one core it is seeded in place. With progress on (a terminal, `--verbose`), a seeding
+apart is told by a line as it starts and one when it is done: the counting seeder that reports
+seeding in place cannot go to another process, and seeding on a thread of the mock instead would
+keep the mock's core and memory."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from mock_server import app as app_module
+from mock_server.app import MockApp
+from mock_server.console import SeedProgress
+from mock_server.domain import seeding_apart
+from mock_server.domain.backend import Backend
+from mock_server.domain.demo import DEMO_DOMAIN, EnvironmentShape, ShapeSeeder, demo_spec
+from mock_server.domain.seeding_apart import SeedJob, parts, run_job
+from mock_server.domain.seeding_by_company import BY_COMPANY_EMPLOYEES
+from mock_server.settings import MockSettings
+from mock_server.storage.environment_rows import export_rows
+from mock_server.storage.sqlite_store import SqliteStore
+
+SHAPE = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES, period_types=("M", "W1"), debtors=1, seed=4)
+
+
+def _started(monkeypatch: pytest.MonkeyPatch, cores: int, jobs: list[SeedJob]) -> tuple[MockApp, str]:
+    """A mock started with the large demo on a machine of `cores`; the jobs it seeded apart (each on
+    this thread, its parts in processes of their own) and what its progress wrote."""
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: cores)
+
+    def recording(job: SeedJob) -> bool:
+        jobs.append(job)
+        return run_job(job)
+
+    monkeypatch.setattr(app_module, "_in_a_child_process", recording)
+    written = io.StringIO()
+    app = MockApp(MockSettings(), demo=SHAPE, progress=SeedProgress(written))
+    return app, written.getvalue()
+
+
+def test_a_large_demo_is_seeded_in_parallel_parts_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs: list[SeedJob] = []
+    app, written = _started(monkeypatch, 2, jobs)
+    [job] = jobs
+    assert isinstance(job.seeder, ShapeSeeder) and job.run_part is not None
+    assert sorted(sorted(group) for group in parts(job.seeder)) == [[0], [1]]
+    in_place = Backend(SqliteStore())
+    in_place.add_environment(demo_spec(DEMO_DOMAIN, SHAPE.seed), ShapeSeeder(SHAPE), fingerprint=repr(SHAPE))
+    assert export_rows(app.backend.store, DEMO_DOMAIN) == export_rows(in_place.store, DEMO_DOMAIN)
+    assert app.backend.sources[DEMO_DOMAIN] == "seeded" and app.origins[DEMO_DOMAIN] == "created"
+    started, done = written.splitlines()
+    assert started == f"seeding demo: {BY_COMPANY_EMPLOYEES} employees, in 2 processes"
+    assert done.startswith(f"seeding demo: {BY_COMPANY_EMPLOYEES} employees seeded in 2 processes: done in ")
+
+
+def test_on_one_core_a_large_demo_is_seeded_in_place_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs: list[SeedJob] = []
+    app, written = _started(monkeypatch, 1, jobs)
+    assert jobs == [] and app.backend.sources[DEMO_DOMAIN] == "seeded"
+    assert f"seeding demo: {BY_COMPANY_EMPLOYEES}/{BY_COMPANY_EMPLOYEES} employees" in written
+    assert "done in" in written
+
+
+def test_a_seeding_apart_that_fails_is_told_as_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(job: SeedJob) -> bool:
+        raise MemoryError("the seeding process ran out of memory")
+
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(app_module, "_in_a_child_process", failing)
+    written = io.StringIO()
+    with pytest.raises(MemoryError):
+        MockApp(MockSettings(), demo=SHAPE, progress=SeedProgress(written))
+    started, failed = written.getvalue().splitlines()
+    assert started.startswith("seeding demo:") and failed.startswith("seeding demo: failed after ")
