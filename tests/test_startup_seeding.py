@@ -26,9 +26,12 @@ from mock_server.storage.sqlite_store import SqliteStore
 SHAPE = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES, period_types=("M", "W1"), debtors=1, seed=4)
 
 
-def _started(monkeypatch: pytest.MonkeyPatch, cores: int, jobs: list[SeedJob]) -> tuple[MockApp, str]:
-    """A mock started with the large demo on a machine of `cores`; the jobs it seeded apart (each on
-    this thread, its parts in processes of their own) and what its progress wrote."""
+def _started(
+    monkeypatch: pytest.MonkeyPatch, cores: int, jobs: list[SeedJob], demo: EnvironmentShape = SHAPE
+) -> tuple[MockApp, str]:
+    """A mock started with `demo` (the large one) on a machine of `cores`, its progress on; the jobs
+    it seeds apart go to `jobs` (each run on this thread, its parts in processes of their own).
+    Also what its progress wrote at startup."""
     monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: cores)
 
     def recording(job: SeedJob) -> bool:
@@ -37,7 +40,7 @@ def _started(monkeypatch: pytest.MonkeyPatch, cores: int, jobs: list[SeedJob]) -
 
     monkeypatch.setattr(app_module, "_in_a_child_process", recording)
     written = io.StringIO()
-    app = MockApp(MockSettings(), demo=SHAPE, progress=SeedProgress(written))
+    app = MockApp(MockSettings(), demo=demo, progress=SeedProgress(written))
     return app, written.getvalue()
 
 
@@ -75,3 +78,20 @@ def test_a_seeding_apart_that_fails_is_told_as_failed(monkeypatch: pytest.Monkey
         MockApp(MockSettings(), demo=SHAPE, progress=SeedProgress(written))
     started, failed = written.getvalue().splitlines()
     assert started.startswith("seeding demo:") and failed.startswith("seeding demo: failed after ")
+
+
+def test_with_progress_on_the_admin_api_seeds_in_parallel_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mock run on a terminal (progress on) hands the shape itself to the seeding process, not a
+    counting seeder that only a thread of the mock could run."""
+    jobs: list[SeedJob] = []
+    small = EnvironmentShape(employees=3)
+    app, _ = _started(monkeypatch, 2, jobs, demo=small)
+    assert jobs == []  # the small demo: in place
+    assert app.progress is not None and isinstance(app.progress.stream, io.StringIO)
+    written = app.progress.stream
+    app.control.create_environment("big", employees=BY_COMPANY_EMPLOYEES, period_types=["M", "W1"], seed=4)
+    [job] = jobs
+    assert isinstance(job.seeder, ShapeSeeder) and len(parts(job.seeder)) == 2
+    assert app.backend.sources["big"] == "seeded"
+    done = written.getvalue().splitlines()[-1]
+    assert done.startswith(f"seeding big: {BY_COMPANY_EMPLOYEES} employees seeded in 2 processes: done in ")
