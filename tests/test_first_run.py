@@ -18,7 +18,9 @@ from test_persistence import ROOT, ServedMock, _serve_command
 from mock_server.console import origin, state_line
 from mock_server.contract import SERVICES, load_contract
 from mock_server.domain.backend import STORE_FORMAT
-from mock_server.domain.demo import EnvironmentShape
+from mock_server.domain.demo import EnvironmentShape, ShapeSeeder
+from mock_server.domain.seeding_apart import parts
+from mock_server.domain.seeding_by_company import BY_COMPANY_EMPLOYEES
 from mock_server.soap.help_pages import sample_request, sample_response
 
 DEMO = NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo")
@@ -147,6 +149,26 @@ def test_verbose_shows_seeding_progress_and_logs_every_call(tmp_path: Path) -> N
     refused = server.lines_until("CompanyService.Company_GetCurrentPeriod")[-1]
     assert " env=demo 500 fault 2004 " in refused and "| 2004: Unauthorized access" in refused
     server.terminate()
+
+
+def test_a_large_demo_is_seeded_in_parallel_processes_at_startup(tmp_path: Path) -> None:
+    """`serve --employees 1000` on a machine with more than one core: the companies are seeded in
+    processes of their own (told by --verbose), copied into the state, and the demo answers."""
+    processes = len(parts(ShapeSeeder(EnvironmentShape(employees=BY_COMPANY_EMPLOYEES))))
+    server = Served(tmp_path / "state.db", "--employees", str(BY_COMPANY_EMPLOYEES), "--verbose")
+    startup = "".join(server.output) + "".join(server.lines_until("Admin:", timeout=240))
+    if processes > 1:
+        assert f"seeding demo: {BY_COMPANY_EMPLOYEES} employees, in {processes} processes" in startup
+        assert f"employees seeded in {processes} processes: done in " in startup
+    else:  # one core: seeded in place, its employees counted as they go
+        assert f"seeding demo: {BY_COMPANY_EMPLOYEES}/{BY_COMPANY_EMPLOYEES} employees" in startup
+    assert "demo created" in startup
+    data = raw.envelope("CompanyService", "List_GetAll", "", DEMO)
+    headers = raw.http_headers("CompanyService", "List_GetAll")
+    url = f"{server.url}/soap/v3/CompanyService.asmx"
+    answer = requests.post(url, data=data, headers=headers, timeout=30)
+    assert answer.status_code == 200 and answer.text.count("<Company>") == 4
+    assert server.terminate() == 0
 
 
 def test_log_lines_leave_fault_texts_to_verbose(tmp_path: Path) -> None:
