@@ -86,9 +86,12 @@ class MockApp:
         if self.progress is not None and self.origins[name] != "reused":
             if apart:  # the counting seeder of `wrap` would stay in this process
                 processes = max(1, len(parts(seeder)))
-                reported = self.progress.apart(
-                    name, setup.shape.employees, processes, lambda: self.backend.sources.get(name, "")
-                )
+                cached = self.backend.in_seed_cache(name, fingerprint)
+
+                def source() -> str:  # where it came from, once it is made
+                    return self.backend.sources.get(name, "")
+
+                reported = self.progress.apart(name, setup.shape.employees, processes, cached, source)
             else:
                 seeder = self.progress.wrap(name, setup.shape.employees, seeder)
         with reported:

@@ -115,13 +115,16 @@ class SeedProgress:
         return seed
 
     @contextmanager
-    def apart(self, name: str, employees: int, processes: int, source: Callable[[], str]) -> Iterator[None]:
+    def apart(
+        self, name: str, employees: int, processes: int, cached: bool, source: Callable[[], str]
+    ) -> Iterator[None]:
         """Around an environment made apart (in `processes` other processes, where the counting of
-        `wrap` cannot go): a line as it starts and one when it is done, telling `source()` (what the
-        backend says it came from: "seeded" or "seed cache")."""
+        `wrap` cannot go, or copied from the seed cache when it is `cached` there): a line as it starts
+        and one when it is done, telling `source()` (what the backend says it came from in the end:
+        "seeded" or "seed cache")."""
         started = time.monotonic()
         where = f"in {processes} processes" if processes > 1 else "in a process of its own"
-        self.write(f"seeding {name}: {employees} employees, {where}")
+        self.write(f"seeding {name}: {employees} employees, {'from the seed cache' if cached else where}")
         try:
             yield
         except BaseException:

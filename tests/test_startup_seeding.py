@@ -8,6 +8,7 @@ keep the mock's core and memory."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,19 @@ def test_with_progress_on_the_admin_api_seeds_in_parallel_parts(monkeypatch: pyt
     assert app.backend.sources["big"] == "seeded"
     done = written.getvalue().splitlines()[-1]
     assert done.startswith(f"seeding big: {BY_COMPANY_EMPLOYEES} employees seeded in 2 processes: done in ")
+
+
+def test_a_large_demo_in_the_seed_cache_is_told_as_copied(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(app_module, "_in_a_child_process", run_job)
+    lines: list[list[str]] = []
+    for _ in range(2):  # seeded into the cache, then copied from it
+        written = io.StringIO()
+        app = MockApp(MockSettings(seed_cache=str(tmp_path)), demo=SHAPE, progress=SeedProgress(written))
+        lines.append(written.getvalue().splitlines())
+    assert lines[0][0].endswith("employees, in 2 processes") and "seeded in 2 processes" in lines[0][1]
+    assert lines[1][0] == f"seeding demo: {BY_COMPANY_EMPLOYEES} employees, from the seed cache"
+    assert lines[1][1].startswith(f"seeding demo: {BY_COMPANY_EMPLOYEES} employees copied from the seed")
+    assert app.origins[DEMO_DOMAIN] == "copied from the seed cache"
