@@ -10,7 +10,6 @@ import hmac
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import localcontext
-from pathlib import Path
 from typing import Any
 
 from mock_server import __version__
@@ -95,7 +94,7 @@ class Backend:
         """The environment's rows stored (see `add_environment`); where they came from."""
         cache = self.seed_cache if cacheable and not keep else None
         block = self._id_block_of(spec.name)  # what seeding will claim (the rows hold its ids)
-        cached = self._cache_file(spec.name, fingerprint) if cache is not None else None
+        cached = cache.file_for(fingerprint, block) if cache is not None else None
 
         def copy_in(rows: Callable[[], None], copied: bool) -> None:
             def claim_and_copy() -> None:
@@ -122,14 +121,9 @@ class Backend:
     def in_seed_cache(self, name: str, fingerprint: str) -> bool:
         """Whether the seed cache holds a file for the environment (`add_environment`'s `fingerprint`):
         a cacheable environment is then copied from it, unless the file turns out broken."""
-        cached = self._cache_file(name, f"{STORE_FORMAT}|{fingerprint}")
-        return cached is not None and cached.is_file()
-
-    def _cache_file(self, name: str, fingerprint: str) -> Path | None:
-        """The seed-cache file of an environment seeded from `fingerprint` (the stored form) now."""
         if self.seed_cache is None:
-            return None
-        return self.seed_cache.file_for(fingerprint, self._id_block_of(name))
+            return False
+        return self.seed_cache.file_for(f"{STORE_FORMAT}|{fingerprint}", self._id_block_of(name)).is_file()
 
     def _seeded_apart(
         self,
