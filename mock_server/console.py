@@ -130,7 +130,8 @@ class SeedProgress:
         except BaseException:
             self.write(f"seeding {name}: failed after {time.monotonic() - started:.1f} s", final=True)
             raise
-        how = "copied from the seed cache" if source() == "seed cache" else f"seeded {where}"
+        # the done line does not repeat `where`: a seeder no other process can take is seeded on a thread
+        how = "copied from the seed cache" if source() == "seed cache" else "seeded"
         elapsed = time.monotonic() - started
         self.write(f"seeding {name}: {employees} employees {how}: done in {elapsed:.1f} s", final=True)
 

@@ -57,7 +57,7 @@ def test_a_large_demo_is_seeded_in_parallel_parts_at_startup(monkeypatch: pytest
     assert app.backend.sources[DEMO_DOMAIN] == "seeded" and app.origins[DEMO_DOMAIN] == "created"
     started, done = written.splitlines()
     assert started == f"seeding demo: {BY_COMPANY_EMPLOYEES} employees, in 2 processes"
-    assert done.startswith(f"seeding demo: {BY_COMPANY_EMPLOYEES} employees seeded in 2 processes: done in ")
+    assert done.startswith(f"seeding demo: {BY_COMPANY_EMPLOYEES} employees seeded: done in ")
 
 
 def test_on_one_core_a_large_demo_is_seeded_in_place_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,7 +95,7 @@ def test_with_progress_on_the_admin_api_seeds_in_parallel_parts(monkeypatch: pyt
     assert isinstance(job.seeder, ShapeSeeder) and len(parts(job.seeder)) == 2
     assert app.backend.sources["big"] == "seeded"
     done = written.getvalue().splitlines()[-1]
-    assert done.startswith(f"seeding big: {BY_COMPANY_EMPLOYEES} employees seeded in 2 processes: done in ")
+    assert done.startswith(f"seeding big: {BY_COMPANY_EMPLOYEES} employees seeded: done in ")
 
 
 def test_a_large_demo_in_the_seed_cache_is_told_as_copied(
@@ -108,7 +108,7 @@ def test_a_large_demo_in_the_seed_cache_is_told_as_copied(
         written = io.StringIO()
         app = MockApp(MockSettings(seed_cache=str(tmp_path)), demo=SHAPE, progress=SeedProgress(written))
         lines.append(written.getvalue().splitlines())
-    assert lines[0][0].endswith("employees, in 2 processes") and "seeded in 2 processes" in lines[0][1]
+    assert lines[0][0].endswith("employees, in 2 processes") and "employees seeded: done in " in lines[0][1]
     assert lines[1][0] == f"seeding demo: {BY_COMPANY_EMPLOYEES} employees, from the seed cache"
     assert lines[1][1].startswith(f"seeding demo: {BY_COMPANY_EMPLOYEES} employees copied from the seed")
     assert app.origins[DEMO_DOMAIN] == "copied from the seed cache"
