@@ -37,7 +37,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -60,11 +59,10 @@ from loadtests.open_loop import (
     MARKER,
     OPERATION,
     SERVICE,
-    ConnectionPool,
     Stream,
     Target,
-    offer,
     post,
+    run_streams,
 )
 from loadtests.raw_http import RawConnection
 from loadtests.stream_figures import DEFAULTS, DELAY, DELAYED_FROM, DELAYED_MAX, LIMIT, figures_of
@@ -196,19 +194,7 @@ def run_load(port: int, a: Stream, b: Stream) -> None:
         if status != 200 or MARKER not in data:
             raise BenchError(f"{target.name} answered HTTP {status}: {data[:300]!r}")
     in_flight = int(a.rate * DELAY * 2) + 50  # the delayed calls park on their connections
-    pool_a, pool_b = ConnectionPool(port, in_flight), ConnectionPool(port, 10)
-    gevent.sleep(1.5)  # every bucket full again
-    try:
-        start = time.perf_counter() + 0.1
-        spawners = [gevent.spawn(offer, a, pool_a, start), gevent.spawn(offer, b, pool_b, start)]
-        gevent.joinall(spawners, timeout=max(a.seconds, b.seconds) + 30)
-        calls = [call for spawner in spawners for call in (spawner.value or [])]
-        gevent.joinall(calls, timeout=CALL_TIMEOUT + 5)
-        gevent.killall([call for call in calls if not call.dead], block=True, timeout=5)
-    finally:
-        a.connections, b.connections = pool_a.opened, pool_b.opened
-        pool_a.close()
-        pool_b.close()
+    run_streams(port, [a, b], [in_flight, 10])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -157,3 +157,25 @@ def test_bench_command_prints_each_figure_next_to_its_target(tmp_path: Path) -> 
     assert f"{len(missed)} of 2 targets missed" in result.stdout, output
     assert result.returncode == (1 if missed else 0), output
     assert data["machine"]["nproc"] >= 1 and data["raw"]["batch"]["history_lines"] == 4_000
+
+
+def test_the_open_loop_generator_holds_its_collector_back_only_while_it_offers() -> None:
+    """The load generator's own collector pauses are no server latency: held during a run, and
+    running again afterwards, also when the run fails."""
+    probe = (
+        "import gc\n"
+        "from loadtests.open_loop import generator_collector_held\n"
+        "with generator_collector_held():\n"
+        "    held = not gc.isenabled()\n"
+        "try:\n"
+        "    with generator_collector_held():\n"
+        "        raise RuntimeError('run failed')\n"
+        "except RuntimeError:\n"
+        "    pass\n"
+        "print(held, gc.isenabled())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.stdout.split() == ["True", "True"], result.stderr[-2000:]
