@@ -179,3 +179,19 @@ def test_the_open_loop_generator_holds_its_collector_back_only_while_it_offers()
         stdin=subprocess.DEVNULL,
     )  # fmt: skip
     assert result.stdout.split() == ["True", "True"], result.stderr[-2000:]
+
+
+def test_a_bad_environment_prefix_is_named_before_the_mock_is_asked(tmp_path: Path) -> None:
+    """`--nmbrs-prefix` is checked by the mock's own rule for environment names, so the run stops
+    with the option named (no traceback), even with no mock listening."""
+    locust = Path(sys.executable).with_name("locust")
+    command = [str(locust)] if locust.is_file() else [sys.executable, "-m", "locust"]
+    result = subprocess.run(
+        [*command, "-f", "loadtests/locustfile.py", "--headless", "-u", "1", "-t", "2s",
+         "--host", "http://127.0.0.1:9", "--nmbrs-prefix", "Month_End", "MonthEndHourExport"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "--nmbrs-prefix 'Month_End': environment name 'Month_End-1' is not a valid sub-domain" in output
+    assert "Traceback" not in output, output

@@ -9,7 +9,7 @@ Two sources, chosen by options (each also from an environment variable, for dock
 
 - parameters: `--nmbrs-employees N` (default 200; hundreds to 50,000), `--nmbrs-companies M,W4,M,W1`,
   `--nmbrs-seed S`, `--nmbrs-environments K` (default 1): K environments `<prefix>-1..K`, each with
-  the login `load@<name>.test` / `<name>-token`, made by `POST /__admin/environments`;
+  the login `load.s<seed>.<companies>@<name>.test` / `<name>-token`, made by `POST /__admin/environments`;
 - a scenario file: `--nmbrs-scenario FILE` (the TOML of `nmbrs-mock serve --scenario`): its
   environments, each used through its first login.
 
@@ -33,6 +33,8 @@ from locust.env import Environment
 from locust.runners import WorkerRunner
 from nmbrs_client import NmbrsCredentials
 
+from mock_server.control.errors import Invalid
+from mock_server.control.params import environment_name
 from mock_server.scenario import parse_scenario
 
 log = logging.getLogger("loadtests")
@@ -87,6 +89,10 @@ def plans(options: Any) -> list[EnvironmentPlan]:
     count = options.nmbrs_environments
     if count < 1 or options.nmbrs_employees < 0:
         raise ValueError("--nmbrs-environments must be at least 1 and --nmbrs-employees not negative")
+    try:  # the mock's own rule for environment names, before anything is asked of the mock
+        environment_name(f"{options.nmbrs_prefix}-{count}")
+    except Invalid as error:
+        raise ValueError(f"--nmbrs-prefix {options.nmbrs_prefix!r}: {error}") from None
     companies = [kind.strip() for kind in options.nmbrs_companies.split(",") if kind.strip()]
     found = []
     for number in range(1, count + 1):
@@ -157,9 +163,9 @@ def prepare(environment: Environment) -> None:
     if isinstance(environment.runner, WorkerRunner) or not environment.host:
         return
     options: Any = environment.parsed_options
+    found = plans(options)
     admin = Admin(environment.host, options.nmbrs_admin_token)
     existing = admin.existing()
-    found = plans(options)
     groups = [found] if options.nmbrs_scenario else [[plan] for plan in found]
     for group in groups:
         started = time.perf_counter()
