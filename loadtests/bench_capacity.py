@@ -59,11 +59,6 @@ def make_environment(admin: str, name: str) -> EnvTarget:
     return EnvTarget(name, login, employees.json()["employees"][0]["id"])
 
 
-def warm(stream: open_loop.Stream) -> int:
-    """Connections to open ahead: room for the calls a throttle delay would park."""
-    return int(stream.rate * throttle.DELAY * 2) + 10
-
-
 def summary(figures: dict[str, Any]) -> dict[str, Any]:
     keep = ("environment", "offered", "completed", "errors", "achieved_rate", "between")
     return {**{k: figures[k] for k in keep}, "immediate": figures["immediate"]["count"],
@@ -82,11 +77,11 @@ def bench(environments: int, seconds: float) -> dict[str, Any]:
         targets = [make_environment(admin, f"cap-{n}") for n in range(1, environments + 1)]
         other = make_environment(admin, "other")
         alone = open_loop.Stream(other, OTHER_RATE, seconds)
-        open_loop.run_streams(port, [alone], [warm(alone)])
+        open_loop.run_streams(port, [alone], [open_loop.room_for_delayed(alone, 10)])
         loaded = [open_loop.Stream(target, RATE, seconds) for target in targets]
         beside = open_loop.Stream(other, OTHER_RATE, seconds)
         streams = [*loaded, beside]
-        open_loop.run_streams(port, streams, [warm(stream) for stream in streams])
+        open_loop.run_streams(port, streams, [open_loop.room_for_delayed(s, 10) for s in streams])
     finally:
         server.stop()
     return {

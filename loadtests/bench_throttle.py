@@ -62,6 +62,7 @@ from loadtests.open_loop import (
     Stream,
     Target,
     post,
+    room_for_delayed,
     run_streams,
 )
 from loadtests.raw_http import RawConnection
@@ -193,8 +194,7 @@ def run_load(port: int, a: Stream, b: Stream) -> None:
             conn.close()
         if status != 200 or MARKER not in data:
             raise BenchError(f"{target.name} answered HTTP {status}: {data[:300]!r}")
-    in_flight = int(a.rate * DELAY * 2) + 50  # the delayed calls park on their connections
-    run_streams(port, [a, b], [in_flight, 10])
+    run_streams(port, [a, b], [room_for_delayed(a, 50), 10])  # the delayed calls park on their connections
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from gevent.queue import Empty, Queue
 from nmbrs_client import NmbrsCredentials, raw
 
 from loadtests.raw_http import RawConnection
+from loadtests.stream_figures import DELAY
 
 HOST = "127.0.0.1"
 SERVICE, OPERATION = "EmployeeService", "HourComponentVar_GetCurrent"
@@ -129,6 +130,11 @@ def offer(stream: Stream, pool: ConnectionPool, start: float) -> list[gevent.Gre
             gevent.sleep(wait)
         calls.append(gevent.spawn(one_call, stream, pool, body, planned, start))
     return calls
+
+
+def room_for_delayed(stream: Stream, spare: int) -> int:
+    """Connections to open ahead for a stream: room for the calls a throttle delay parks, and `spare`."""
+    return int(stream.rate * DELAY * 2) + spare
 
 
 def run_streams(port: int, streams: Sequence[Stream], warm: Sequence[int]) -> None:

@@ -4,11 +4,13 @@ answered at once and delayed, per second, with their latency percentiles and the
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loadtests.mock_process import percentile
-from loadtests.open_loop import Stream
 from mock_server.domain.throttle import ThrottleSettings
+
+if TYPE_CHECKING:  # open_loop takes the throttle's figures from here
+    from loadtests.open_loop import Stream
 
 DEFAULTS = ThrottleSettings()  # what the server runs with
 LIMIT = DEFAULTS.rate_per_second
