@@ -22,7 +22,7 @@ from mock_server.domain.demo import (
     ShapeSeeder,
     demo_spec,
 )
-from mock_server.domain.seeding_apart import SeedJob, parts
+from mock_server.domain.seeding_apart import Seeded, SeedJob, parts
 from mock_server.domain.tenant import Seeder
 from mock_server.seeding_process import in_a_child_process
 from mock_server.settings import MockSettings
@@ -124,7 +124,7 @@ class MockApp:
         return [body]
 
 
-def _in_a_child_process(job: SeedJob) -> bool:
+def _in_a_child_process(job: SeedJob) -> Seeded:
     """Seed an environment apart in a process of its own (`seeding_process`), waited for on a thread
     of the hub's pool: the hub serves other calls meanwhile."""
     return _on_the_hubs_threads(partial(in_a_child_process, job))

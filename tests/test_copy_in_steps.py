@@ -28,7 +28,7 @@ from mock_server.domain.seeding_apart import APART_EMPLOYEES
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
 from mock_server.settings import MockSettings
-from mock_server.storage import seed_cache
+from mock_server.storage import seed_cache, seed_copy
 from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
@@ -40,8 +40,8 @@ FIRST = EnvironmentShape(employees=3)
 @pytest.fixture
 def small_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loads of 100 rows and more go in steps of 97 rows (the environment has about 1,500)."""
-    monkeypatch.setattr(seed_cache, "STEPPED_ROWS", 100)
-    monkeypatch.setattr(seed_cache, "STEP_ROWS", 97)
+    monkeypatch.setattr(seed_copy, "STEPPED_ROWS", 100)
+    monkeypatch.setattr(seed_copy, "STEP_ROWS", 97)
 
 
 def _backend(cache: Path, pause: Callable[[Backend], None] | None = None, apart: bool = False) -> Backend:
@@ -132,11 +132,12 @@ def test_a_file_broken_half_way_leaves_nothing(
         db.execute("DELETE FROM records WHERE rowid > 1000")
     store = Backend(SqliteStore()).store
     fills: list[bool] = []
-    pause = _no_pause
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.seed_cache"):
-        loaded = SeedCache(tmp_path).load(store, "big", file, lambda _, stepped: fills.append(stepped), pause)
+        loaded = SeedCache(tmp_path).load(
+            store, "big", [file], lambda _, stepped: fills.append(stepped), _no_pause
+        )
     assert not loaded and not fills and not file.exists()
-    assert "records: 1000 rows, its header says" in caplog.text
+    assert "records: 30 rows where its pieces say 97" in caplog.text  # rows 971-1,067: to 1,000 only
     assert export_rows(store, "big") == {"entities": [], "records": [], "counters": []}
     again = _backend(tmp_path, _counted([]))  # seeded afresh, and the file written again
     assert again.sources["big"] == "seeded" and _state(again, "big") == _state(seeded, "big")
@@ -176,8 +177,8 @@ def gated_pause(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Eve
         while not release.is_set():
             gevent.sleep(0.01)
 
-    monkeypatch.setattr(seed_cache, "STEPPED_ROWS", 100)
-    monkeypatch.setattr(seed_cache, "STEP_ROWS", 500)
+    monkeypatch.setattr(seed_copy, "STEPPED_ROWS", 100)
+    monkeypatch.setattr(seed_copy, "STEP_ROWS", 500)
     monkeypatch.setattr(app_module, "_let_others_run", pause)
     yield started, release
     release.set()
@@ -235,7 +236,8 @@ def test_rows_a_process_left_half_copied_are_removed_when_the_state_opens(
     kept = _state(backend, "first")
     store = backend.store
     with seed_cache._attached(store, file, hold=False) as schema:  # the steps, and then the end (kill -9)
-        seed_cache._copy_in_steps(store, "big", seed_cache._header(store, schema), schema, _no_pause)
+        pieces = seed_cache._pieces(store, [schema])
+        seed_copy.copy_in_steps(store, "big", [schema], pieces, _no_pause)
     assert export_rows(store, "big")["records"]
     store.db.close()
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.storage"):
@@ -249,7 +251,7 @@ def test_with_nobody_else_connected_a_large_copy_goes_in_one_transaction(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pauses: list[int] = []
-    monkeypatch.setattr(seed_cache, "STEPPED_ROWS", 100)
+    monkeypatch.setattr(seed_copy, "STEPPED_ROWS", 100)
     monkeypatch.setattr(app_module, "_let_others_run", lambda: pauses.append(1))
     with MockServer(MockApp(SETTINGS, SMALL_DEMO)) as served:
         reply = requests.post(f"{served.url}/__admin/environments", json=LARGE, timeout=300)

@@ -10,7 +10,7 @@ import pytest
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
 from mock_server.domain.records import StoredRecord
-from mock_server.storage.environment_rows import export_rows, import_rows
+from mock_server.storage.environment_rows import WRITTEN_ORDER, export_rows, import_rows
 from mock_server.storage.sqlite_store import SqliteStore
 
 SHAPE = EnvironmentShape(employees=6, period_types=("M", "W1"), debtors=1)
@@ -44,7 +44,7 @@ def _change_everything(backend: Backend, name: str) -> None:
 
 
 def _rows(backend: Backend, name: str) -> dict[str, list[list[Any]]]:
-    return export_rows(backend.store, name)
+    return export_rows(backend.store, name, WRITTEN_ORDER)
 
 
 def test_reset_gives_back_every_seeded_row_in_seeding_order() -> None:

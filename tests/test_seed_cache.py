@@ -24,7 +24,7 @@ from mock_server.domain.periods import Period
 from mock_server.domain.tenant import ID_REGISTRY
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.settings import MockSettings
-from mock_server.storage import seed_cache
+from mock_server.storage import seed_cache, seed_copy
 from mock_server.storage.environment_rows import export_rows
 
 SHAPE = EnvironmentShape(employees=24)
@@ -120,7 +120,7 @@ def test_a_file_missing_rows_loads_nothing_of_them(tmp_path: Path, caplog: Any) 
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.seed_cache"):
         reseeded = app_with(tmp_path)
     assert reseeded.backend.sources["demo"] == "seeded"
-    assert "its header says" in caplog.text
+    assert "where its pieces say" in caplog.text
     assert rows(reseeded) == rows(app_with(None))  # the partial copy was rolled back whole
 
 
@@ -188,7 +188,7 @@ def owner_index(app: MockApp) -> list[str]:
 
 
 def test_a_large_copy_rebuilds_the_owner_index_once(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr(seed_cache, "REINDEX_ROWS", 10)  # every copy larger than the store is "large"
+    monkeypatch.setattr(seed_copy, "REINDEX_ROWS", 10)  # every copy larger than the store is "large"
     seeded = app_with(tmp_path)
     copied = app_with(tmp_path)
     assert copied.backend.sources["demo"] == "seed cache"
@@ -197,7 +197,7 @@ def test_a_large_copy_rebuilds_the_owner_index_once(tmp_path: Path, monkeypatch:
 
 
 def test_a_broken_large_copy_leaves_the_owner_index(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr(seed_cache, "REINDEX_ROWS", 10)
+    monkeypatch.setattr(seed_copy, "REINDEX_ROWS", 10)
     app_with(tmp_path)
     (file,) = cache_files(tmp_path)
     with sqlite3.connect(file) as db:

@@ -21,7 +21,7 @@ import pytest
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
 from mock_server.storage.codec import loads
-from mock_server.storage.environment_rows import export_rows
+from mock_server.storage.environment_rows import WRITTEN_ORDER, export_rows
 from mock_server.storage.sqlite_store import SqliteStore
 
 SHAPES = {
@@ -52,7 +52,7 @@ def seeded_digests(shape: EnvironmentShape, name: str = "fingerprint") -> dict[s
     backend.add_environment(
         demo_spec(name, shape.seed), lambda tenant: seed_environment(tenant, shape), fingerprint=repr(shape)
     )
-    rows = export_rows(backend.store, name)
+    rows = export_rows(backend.store, name, WRITTEN_ORDER)
     digests = {}
     for table, table_rows in rows.items():
         columns = backend.store.columns[table]

@@ -1,7 +1,7 @@
 """Large shapes are seeded company by company (`domain/seeding_by_company.py`), each company's records
 in an id range of its own; seeded apart, their companies are seeded in parallel processes and the
-parts merged (`storage/seed_parts.py`): the rows, ids, counters and their order are those of seeding
-in place."""
+parts copied in (`storage/seed_parts.py`): the rows, ids and counters are those of seeding in
+place."""
 
 from __future__ import annotations
 
@@ -24,14 +24,17 @@ from mock_server.domain.seeding_by_company import (
 from mock_server.seeding_process import in_a_child_process
 from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
-from mock_server.storage.seed_parts import CompanyRows, PartsDisagree
+from mock_server.storage.seed_parts import PartsDisagree
 from mock_server.storage.sqlite_store import SqliteStore
 
 SHAPE = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES, period_types=("M", "W1", "W4"), debtors=2, seed=3)
 
 
-def _backend(apart: bool, merged: list[list[frozenset[int]]] | None = None) -> Backend:
+def _backend(
+    apart: bool, merged: list[list[frozenset[int]]] | None = None, cache: Path | None = None
+) -> Backend:
     backend = Backend(SqliteStore())
+    backend.seed_cache = SeedCache(cache) if cache is not None else None
     backend.add_environment(demo_spec("first"), ShapeSeeder(EnvironmentShape(employees=3)))
     if apart:
         backend.run_part = _recording(merged) if merged is not None else in_a_child_process
@@ -67,6 +70,18 @@ def test_seeded_in_parallel_parts_is_seeded_in_place(
     apart = _backend(apart=True, merged=ran)
     assert sorted(sorted(group) for [group] in ran) == [[0], [1], [2]]  # one process per company
     assert _state(apart) == _state(in_place)
+
+
+def test_seeded_in_parts_for_the_seed_cache_is_seeded_in_place(
+    in_place: Backend, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 2)
+    ran: list[list[frozenset[int]]] = []
+    merged = _backend(apart=True, merged=ran, cache=tmp_path)  # the parts merged into the cache file
+    assert len(ran) == 2 and "big" in merged.cache_written and merged.sources["big"] == "seeded"
+    assert _state(merged) == _state(in_place)
+    copied = _backend(apart=True, cache=tmp_path)
+    assert copied.sources["big"] == "seed cache" and _state(copied) == _state(in_place)
 
 
 def test_two_parts_share_the_companies_out_by_weight(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,11 +132,32 @@ def test_parts_that_disagree_on_what_they_share_are_never_merged(tmp_path: Path)
     files = [tmp_path / "a.sqlite", tmp_path / "b.sqlite"]
     for group, target in zip((frozenset({0, 2}), frozenset({1})), files, strict=True):
         assert run_part(PartJob(spec, SHAPE, group, 0, target))
-    span = record_span(SHAPE)
-    shared_below = record_range(span, 0)[0]
     with sqlite3.connect(files[1]) as db:  # a shared record changed in one part only
         db.execute("UPDATE records SET data = '{}' WHERE id = (SELECT min(id) FROM records)")
-    layout = [CompanyRows(0 if i != 1 else 1, 10_000 + i, *record_range(span, i)) for i in range(3)]
     with pytest.raises(PartsDisagree):
-        SeedCache(tmp_path).save_parts(files, layout, shared_below, tmp_path / "merged.sqlite")
+        SeedCache(tmp_path).save_parts(files, tmp_path / "merged.sqlite")
     assert not (tmp_path / "merged.sqlite").exists()
+    backend = Backend(SqliteStore())
+    with pytest.raises(PartsDisagree):  # nor copied in
+        SeedCache(tmp_path).load(backend.store, "big", files, lambda copy, copied: copy())
+    assert export_rows(backend.store, "big") == {"entities": [], "records": [], "counters": []}
+
+
+def test_a_part_holds_each_company_with_its_payslips_last_by_employee_and_period(tmp_path: Path) -> None:
+    target = tmp_path / "part.sqlite"
+    assert run_part(PartJob(demo_spec("big"), SHAPE, frozenset({0, 2}), 0, target))
+    with sqlite3.connect(target) as db:
+        pieces = db.execute("SELECT number, first, last FROM pieces WHERE tbl = 'records' ORDER BY number")
+        numbers = []
+        for number, first, last in pieces.fetchall():
+            numbers.append(number)
+            rows = db.execute(
+                "SELECT family, owner, start FROM records WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                (first, last),
+            ).fetchall()
+            payslips = [(owner, start) for family, owner, start in rows if family == "Payslip"]
+            assert [family for family, _, _ in rows[len(rows) - len(payslips) :]] == ["Payslip"] * len(
+                payslips
+            )
+            assert payslips == sorted(payslips) and (number == 0 or len(set(payslips)) > 100)
+        assert numbers == [0, 1, 3]  # what the companies share, then companies 0 and 2

@@ -8,8 +8,9 @@ store in steps of their own transactions (`SeedCache.load` with a pause), so oth
 between them too. The rows, ids and counters are the ones seeding in place gives (the same id
 block, claimed in the serving store first), and nothing of the environment is served before it is
 complete. A large shape (`seeding_by_company`) is seeded in parts instead, its companies shared out
-over one process per core (`parts`, `run_part`), and the parts merged into the file
-(`SeedCache.save_parts`): the same rows.
+over one process per core (`parts`, `run_part`), each part written to a file of its own
+(`SeedCache.save_part`). The serving store copies the parts in (the same rows); for the seed cache
+they are merged into its file first (`SeedCache.save_parts`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class PartJob:
 
 
 RunPart = Callable[[PartJob], bool]  # runs `run_part` in another process and waits for what it gives
+Seeded = list[Path]  # the files holding a seeding apart's rows ([]: they could not be written)
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,19 @@ class SeedJob:
     folder: Path  # of the seed cache (or a private temporary one) that `target` is written to
     target: Path
     run_part: RunPart | None = None  # with it, a large shape is seeded in parts in parallel (`parts`)
+    merge: bool = True  # the parts of a seeding in parallel merged into `target` (else next to it)
 
-    def run(self) -> bool:
+    def run(self) -> Seeded:
         return run_job(self)
 
 
-RunApart = Callable[[SeedJob], bool]  # runs `run_job` somewhere else and waits for what it gives
+RunApart = Callable[[SeedJob], Seeded]  # runs `run_job` somewhere else and waits for what it gives
 
 
-def run_job(job: SeedJob) -> bool:
-    """Seed the environment in a temporary store of its own and write it to `job.target`; False
-    when the file cannot be written. A large shape is seeded in parts, each in a process of its
-    own, when `job.run_part` is given and the machine has the cores (`parts`)."""
+def run_job(job: SeedJob) -> Seeded:
+    """Seed the environment in a temporary store of its own and write it to `job.target`: the files
+    written. A large shape is seeded in parts, each in a process of its own, when `job.run_part` is
+    given and the machine has the cores (`parts`): the part files, unless `job.merge`."""
     groups = parts(job.seeder) if job.run_part is not None else []
     if len(groups) > 1 and isinstance(job.seeder, ShapeSeeder) and job.run_part is not None:
         return _run_in_parts(job, job.seeder.shape, job.run_part, groups)
@@ -87,7 +90,8 @@ def run_job(job: SeedJob) -> bool:
         with store.transaction():
             store.next_id(ID_REGISTRY, f"block {job.spec.name}", job.block)  # the block claimed
             seed_into(store, job.spec, job.seeder)
-        return SeedCache(job.folder).save(store, job.spec.name, job.target, job.fingerprint, job.block)
+        saved = SeedCache(job.folder).save(store, job.spec.name, job.target, job.fingerprint, job.block)
+        return [job.target] if saved else []
     finally:
         store.db.close()
 
@@ -113,41 +117,51 @@ def parts(seeder: Seeder) -> list[frozenset[int]]:
 
 def run_part(job: PartJob) -> bool:
     """Seed one part in a temporary store of its own and write it to `job.target`."""
+    span = record_span(job.shape)
+    first_company = FIRST_COMPANY_ID + ID_WIDTH * job.block  # company ids follow their index
+    companies = [
+        CompanyRows(index, first_company + index, *record_range(span, index)) for index in sorted(job.only)
+    ]
     store = SqliteStore()
     try:
         with store.transaction():
             store.next_id(ID_REGISTRY, f"block {job.spec.name}", job.block)  # the block claimed
             seed_into(store, job.spec, lambda tenant: demo.Seeder(tenant, job.shape, job.only).run())
-        return SeedCache(job.target.parent).save(store, job.spec.name, job.target)
+        shared_below = record_range(span, 0)[0]
+        return SeedCache(job.target.parent).save_part(
+            store, job.spec.name, job.target, shared_below, companies
+        )
     finally:
         store.db.close()
 
 
 def _run_in_parts(
     job: SeedJob, shape: EnvironmentShape, run_part: RunPart, groups: list[frozenset[int]]
-) -> bool:
-    """Each part of `shape` in a process of its own (`run_part`, waited for on a thread each), then
-    the parts merged into `job.target` (`SeedCache.save_parts`). What a part raises is raised here."""
+) -> Seeded:
+    """The part files, next to `job.target` (`_seed_parts`); with `job.merge` the parts merged into
+    `job.target` instead (`SeedCache.save_parts`)."""
+    if not job.merge:
+        return _seed_parts(job, shape, run_part, groups, job.target.parent)
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-parts-") as folder:
-        jobs = [PartJob(job.spec, shape, group, job.block, Path(folder) / f"part-{n}.sqlite")
-                for n, group in enumerate(groups)]  # fmt: skip
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            written = list(pool.map(run_part, jobs))
-        if not all(written):
-            return False
-        span = record_span(shape)
-        part_of = {index: n for n, group in enumerate(groups) for index in group}
-        first_company = FIRST_COMPANY_ID + ID_WIDTH * job.block  # company ids follow their index
-        layout = [
-            CompanyRows(part_of[index], first_company + index, *record_range(span, index))
-            for index in range(len(shape.period_types))
-        ]
-        return SeedCache(job.folder).save_parts(
-            [j.target for j in jobs], layout, record_range(span, 0)[0], job.target, job.fingerprint, job.block
+        files = _seed_parts(job, shape, run_part, groups, Path(folder))
+        merged = bool(files) and SeedCache(job.folder).save_parts(
+            files, job.target, job.fingerprint, job.block
         )
+        return [job.target] if merged else []
 
 
-def run_here(job: SeedJob) -> bool:
+def _seed_parts(job: SeedJob, shape: EnvironmentShape, run_part: RunPart, groups: list[frozenset[int]],
+                folder: Path) -> Seeded:  # fmt: skip
+    """Each part of `shape` in a process of its own (`run_part`, waited for on a thread each), written
+    to `folder`: the part files ([] if one could not be written). What a part raises is raised here."""
+    jobs = [PartJob(job.spec, shape, group, job.block, folder / f"{job.target.stem}.part{n}.sqlite")
+            for n, group in enumerate(groups)]  # fmt: skip
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        written = list(pool.map(run_part, jobs))
+    return [part.target for part in jobs] if all(written) else []
+
+
+def run_here(job: SeedJob) -> Seeded:
     """The default `RunApart`: on this thread (nothing else is served meanwhile)."""
     return run_job(job)
 
@@ -164,13 +178,16 @@ def seed_apart(
     copy_pause: Callable[[], Pause | None] = lambda: None,
     run_part: RunPart | None = None,
 ) -> bool:
-    """Seed the environment apart (`run_apart(SeedJob)`) into a seed-cache file (the cache's, or a
-    private temporary one), then copy that file into the `serving` store through `copy_in`
-    (`SeedCache.load`; in steps with the pause `copy_pause()` gives once the seeding is done, if
-    any). False when the file cannot be written or read: nothing of the environment is stored then."""
+    """Seed the environment apart (`run_apart(SeedJob)`) into a seed-cache file (the cache's), or
+    into private temporary files (one per part of a seeding in parallel), then copy them into the
+    `serving` store through `copy_in` (`SeedCache.load`; in steps with the pause `copy_pause()`
+    gives once the seeding is done, if any). False when the files cannot be written or read:
+    nothing of the environment is stored then."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-seeding-") as folder:
         writer = cache or SeedCache(folder)
         target = cache.file_for(fingerprint, block) if cache else Path(folder) / "seeded.sqlite"
-        if not run_apart(SeedJob(spec, seeder, block, fingerprint, writer.folder, target, run_part)):
-            return False
-        return writer.load(serving, spec.name, target, copy_in, copy_pause())
+        job = SeedJob(
+            spec, seeder, block, fingerprint, writer.folder, target, run_part, merge=cache is not None
+        )
+        files = run_apart(job)
+        return bool(files) and writer.load(serving, spec.name, files, copy_in, copy_pause())

@@ -1,7 +1,8 @@
 """An environment's rows as plain tables, out and back in: what an admin snapshot holds
 (`control/snapshot.py`), and what tests compare two seedings by.
 
-The rows of each data table come in the order they were written (rowid), with the columns of
+The rows of each data table come in the order of its key (`KEY_ORDER`: the order they are stored
+in differs between a seeding in place and one copied in from its parts), with the columns of
 `SqliteStore.columns` (without `env`). Putting them back replaces the environment's rows, inside
 the caller's transaction, and keeps its reset working: what it had at seeding is saved to its undo
 log first.
@@ -15,16 +16,19 @@ from mock_server.storage import undo
 from mock_server.storage.sqlite_store import DATA_TABLES, SqliteStore
 
 Tables = dict[str, list[list[Any]]]  # data table -> its rows, each a list of column values
+KEY_ORDER = {"entities": "kind, id", "records": "id", "counters": "name"}
+WRITTEN_ORDER = dict.fromkeys(DATA_TABLES, "rowid")  # the order the rows were stored in
 
 
-def export_rows(store: SqliteStore, name: str) -> Tables:
-    """An environment's current rows per data table."""
+def export_rows(store: SqliteStore, name: str, order: dict[str, str] = KEY_ORDER) -> Tables:
+    """An environment's current rows per data table (in `order`: key order, or `WRITTEN_ORDER`)."""
     with store.lock:
         return {
             table: [
                 list(row)
                 for row in store.db.execute(
-                    f"SELECT {', '.join(store.columns[table])} FROM {table} WHERE env = ? ORDER BY rowid",
+                    f"SELECT {', '.join(store.columns[table])} FROM {table} WHERE env = ? "
+                    f"ORDER BY {order[table]}",
                     (name,),
                 )
             ]

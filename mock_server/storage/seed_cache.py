@@ -29,7 +29,10 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from mock_server.storage.seed_parts import CompanyRows, merge
+from mock_server.storage import seed_copy, seed_parts
+from mock_server.storage.seed_copy import Pause
+from mock_server.storage.seed_parts import BrokenFile as BrokenCacheFile
+from mock_server.storage.seed_parts import CompanyRows, Piece
 from mock_server.storage.sqlite_store import DATA_TABLES, SqliteStore, create_private
 
 log = logging.getLogger("nmbrs_mock.seed_cache")
@@ -37,16 +40,9 @@ VARIABLE = "NMBRS_MOCK_SEED_CACHE"  # the environment variable naming the folder
 SCHEMA_NAME = "seed_cache"  # the cache file while attached (then a number: one per attachment)
 PREFIX = "nmbrs-seed-"
 CODE_PACKAGES = ("domain", "storage")
-REINDEX_ROWS = 100_000  # a load at least this large, and larger than what is stored, rebuilds the owner index
-STEPPED_ROWS = 50_000  # a load at least this large into a serving store is copied in steps (`load`)
-STEP_ROWS = 10_000  # rows a step copies (some tens of milliseconds)
-Pause = Callable[[], None]  # lets other calls be served (between the steps of a copy)
 FillWith = Callable[[Callable[[], None], bool], None]  # see `SeedCache.load`
+Fill = Callable[[sqlite3.Connection, str], None]  # writes the data tables and pieces of a file (`_write`)
 _attachments = itertools.count(1)
-
-
-class BrokenCacheFile(Exception):
-    """A cache file whose rows are not what its own header says it holds."""
 
 
 @cache
@@ -75,36 +71,41 @@ class SeedCache:
         self,
         store: SqliteStore,
         env: str,
-        source: Path,
+        sources: list[Path],
         fill_with: FillWith,
         pause: Pause | None = None,
     ) -> bool:
         """`fill_with(copy, copied)` runs `copy()` in its transaction: `copy()` puts the environment's
-        rows from `source` into the store. With `pause`, a large load is copied before, in steps of
+        rows from the files `sources` (one cache file, or the parts of a seeding in parallel,
+        `seed_parts`) into the store. With `pause`, a large load is copied before, in steps of
         their own transactions with `pause()` between them, so the store serves other calls meanwhile
         (`copied` is True then, and `copy()` has nothing left to do). False, with nothing changed,
-        when there is no such file or it cannot be used."""
-        if not source.is_file() or store.db.in_transaction:  # SQLite attaches outside transactions only
-            return False
+        when a file is missing or cannot be used (a broken one is removed)."""
+        if not sources or not all(source.is_file() for source in sources) or store.db.in_transaction:
+            return False  # SQLite attaches outside transactions only
         stepped = False
         try:
-            with _attached(store, source, hold=pause is None) as schema:
-                header = _header(store, schema)
-                stepped = pause is not None and _rows_in(header) >= STEPPED_ROWS
+            with contextlib.ExitStack() as attached:
+                schemas = [attached.enter_context(_attached(store, source, hold=pause is None))
+                           for source in sources]  # fmt: skip
+                pieces = _pieces(store, schemas)
+                stepped = pause is not None and seed_copy.rows_in(pieces) >= seed_copy.STEPPED_ROWS
                 if pause is not None and stepped:
-                    _copy_in_steps(store, env, header, schema, pause)
+                    seed_copy.copy_in_steps(store, env, schemas, pieces, pause)
                     fill_with(lambda: None, True)
                 else:
-                    fill_with(lambda: _copy_in(store, env, header, schema), False)
+                    fill_with(lambda: seed_copy.copy_in(store, env, schemas, pieces), False)
         except (sqlite3.DatabaseError, BrokenCacheFile) as error:
             log.warning(
-                "seed cache: %s cannot be used (%s); removed, the environment is seeded", source, error
-            )
-            _forget_steps(store, env, stepped)
-            _discard(source)
+                "seed cache: %s cannot be used (%s); removed, the environment is seeded",
+                ", ".join(map(str, sources)), error,
+            )  # fmt: skip
+            seed_copy.forget_steps(store, env, stepped)
+            for source in sources:
+                _discard(source)
             return False
         except BaseException:
-            _forget_steps(store, env, stepped)
+            seed_copy.forget_steps(store, env, stepped)
             raise
         return True
 
@@ -113,44 +114,39 @@ class SeedCache:
         """Write the environment's rows as seeded (call right after seeding) to `target`; what it was
         seeded from (`fingerprint`, id `block`) is kept in the file's header for `cache_files`. False
         (with a warning) when it cannot be written."""
-        seeded_from = [("seeded from", fingerprint), ("id block", str(block))]
+        columns = _data_columns(store)
+        return self._write(target, lambda db, schema: seed_parts.write_whole(db, schema, env, columns),
+                           _seeded_from(fingerprint, block), store)  # fmt: skip
 
-        def fill(temporary: Path) -> None:
-            with _attached(store, temporary) as schema:
-                _copy_out(store, env, seeded_from, schema)
-
-        return self._write(target, fill)
-
-    def save_parts(
-        self,
-        parts: list[Path],
-        companies: list[CompanyRows],
-        shared_below: int,
-        target: Path,
-        fingerprint: str = "",
-        block: int = 0,
-    ) -> bool:
-        """Write the parts of a seeding in parallel, merged (`seed_parts`), to `target`, as `save`
+    def save_part(self, store: SqliteStore, env: str, target: Path, shared_below: int,
+                  companies: list[CompanyRows]) -> bool:  # fmt: skip
+        """Write a part of a seeding in parallel (`seed_parts.write_part`) to `target`, as `save`
         writes a seeding; False (with a warning) when it cannot be written."""
-        seeded_from = [("seeded from", fingerprint), ("id block", str(block))]
+        columns = _data_columns(store)
+        return self._write(target, lambda db, schema: seed_parts.write_part(db, schema, env, columns,
+                           shared_below, companies), [], store)  # fmt: skip
 
-        def fill(temporary: Path) -> None:
-            with contextlib.closing(sqlite3.connect(str(temporary), isolation_level=None)) as db:
-                db.execute("PRAGMA journal_mode=OFF")  # a file that failed half-way is thrown away
-                db.execute("PRAGMA synchronous=OFF")
-                counts = merge(db, "main", parts, companies, shared_below)
-                _write_header(db, "main", seeded_from, counts)
+    def save_parts(self, parts: list[Path], target: Path, fingerprint: str = "", block: int = 0) -> bool:
+        """Write the parts of a seeding in parallel, merged (`seed_parts.merge`), to `target`, as
+        `save` writes a seeding; False (with a warning) when it cannot be written."""
+        seeded_from = _seeded_from(fingerprint, block)
+        return self._write(target, lambda db, schema: seed_parts.merge(db, parts), seeded_from)
 
-        return self._write(target, fill)
-
-    def _write(self, target: Path, fill: Callable[[Path], None]) -> bool:
-        """`fill(temporary)` writes a new private file, renamed to `target` once whole; False (with a
-        warning) when it cannot be written. A file that failed half-way never stays."""
+    def _write(self, target: Path, fill: Fill, seeded_from: list[tuple[str, str]],
+               store: SqliteStore | None = None) -> bool:  # fmt: skip
+        """`fill(db, schema)` writes the tables of a new private file (attached to the `store`'s
+        connection, or on a connection of its own), renamed to `target` once whole with its header;
+        False (with a warning) when it cannot be written. A file that failed half-way never stays."""
         temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             create_private(str(temporary))
-            fill(temporary)
+            if store is not None:
+                with _attached(store, temporary) as schema:
+                    _fill_file(store.db, schema, fill, seeded_from)
+            else:
+                with contextlib.closing(sqlite3.connect(str(temporary), isolation_level=None)) as db:
+                    _fill_file(db, "main", fill, seeded_from)
             os.replace(temporary, target)
         except (OSError, sqlite3.Error) as error:
             log.warning("seed cache: cannot write %s (%s); seeding goes on without it", target, error)
@@ -168,13 +164,6 @@ class SeedCache:
         for file in self.folder.glob(f"{PREFIX}*.sqlite"):
             if not file.name.startswith(current):
                 _discard(file)
-
-
-def _forget_steps(store: SqliteStore, env: str, stepped: bool) -> None:
-    """What the steps of a copy that failed had copied, removed."""
-    if stepped:
-        with store.transaction():
-            store.drop_environment(env)
 
 
 def _discard(path: Path) -> None:
@@ -199,106 +188,57 @@ def _attached(store: SqliteStore, path: Path, hold: bool = True) -> Iterator[str
                 store.db.execute(f"DETACH DATABASE {schema}")
 
 
-def _columns(store: SqliteStore, table: str) -> str:
-    return ", ".join(store.columns[table])
+def _data_columns(store: SqliteStore) -> dict[str, list[str]]:
+    return {table: store.columns[table] for table in DATA_TABLES}
 
 
-def _copy_out(store: SqliteStore, env: str, seeded_from: list[tuple[str, str]], schema: str) -> None:
-    db = store.db
+def _seeded_from(fingerprint: str, block: int) -> list[tuple[str, str]]:
+    return [("seeded from", fingerprint), ("id block", str(block))]
+
+
+def _fill_file(db: sqlite3.Connection, schema: str, fill: Fill, seeded_from: list[tuple[str, str]]) -> None:
     db.execute(f"PRAGMA {schema}.journal_mode=OFF")  # a file that failed half-way is thrown away
     db.execute(f"PRAGMA {schema}.synchronous=OFF")
-    counts: list[tuple[str, int]] = []
-    for table in DATA_TABLES:  # NOT INDEXED: the table in rowid order, the order the rows were written
-        columns = _columns(store, table)
-        db.execute(f"CREATE TABLE {schema}.{table} AS SELECT {columns} FROM main.{table} WHERE 0")
-        cursor = db.execute(
-            f"INSERT INTO {schema}.{table} SELECT {columns} FROM main.{table} NOT INDEXED WHERE env = ?",
-            (env,),
-        )
-        counts.append((table, cursor.rowcount))
-    _write_header(db, schema, seeded_from, counts)
+    fill(db, schema)
+    _write_header(db, schema, seeded_from)
 
 
-def _write_header(
-    db: sqlite3.Connection, schema: str, seeded_from: list[tuple[str, str]], counts: list[tuple[str, int]]
-) -> None:
+def _write_header(db: sqlite3.Connection, schema: str, seeded_from: list[tuple[str, str]]) -> None:
+    """The header of a file just written: the code that seeded it, what from, and its rows."""
+    counts = db.execute(f"SELECT tbl, sum(last - first + 1) FROM {schema}.pieces GROUP BY tbl").fetchall()
     db.execute(f"CREATE TABLE {schema}.header (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
     written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [("code", code_digest()), *seeded_from, ("written", written)]
-    header += [(f"rows {table}", str(count)) for table, count in counts]
+    header += [(f"rows {table}", str(count)) for table, count in sorted(counts)]
     db.executemany(f"INSERT INTO {schema}.header VALUES (?, ?)", header)
 
 
-def _header(store: SqliteStore, schema: str) -> dict[str, str]:
+def _pieces(store: SqliteStore, schemas: list[str]) -> list[Piece]:
+    """The pieces to copy from the attached files, once each file's header says this code wrote it
+    (and the parts agree on what they share)."""
     with store.lock:
-        rows = store.db.execute(f"SELECT name, value FROM {schema}.header").fetchall()
-    header = dict(rows)
+        for schema in schemas:
+            _check_header(store.db, schema)
+        seed_parts.check_shared(store.db, schemas)
+        return seed_parts.pieces_of(store.db, schemas)
+
+
+def _check_header(db: sqlite3.Connection, schema: str) -> None:
+    """`BrokenCacheFile` unless this code wrote the file, and its header, its pieces and its
+    counters agree on how many rows it holds (`copy_rows` counts the other tables' as it copies)."""
+    header = dict(db.execute(f"SELECT name, value FROM {schema}.header").fetchall())
     if header.get("code") != code_digest():
         raise BrokenCacheFile(f"written by seeding code {header.get('code')}, this is {code_digest()}")
-    return header
-
-
-def _expected_rows(header: dict[str, str]) -> dict[str, int]:
-    return {table: int(header.get(f"rows {table}", "-1")) for table in DATA_TABLES}
-
-
-def _rows_in(header: dict[str, str]) -> int:
-    return sum(max(count, 0) for count in _expected_rows(header).values())
-
-
-def _copy_in(store: SqliteStore, env: str, header: dict[str, str], schema: str) -> None:
-    db = store.db
-    expected = _expected_rows(header)
-    owner_index = _owner_index_if_rebuilt(store, expected["records"])
+    pieces = dict(
+        db.execute(f"SELECT tbl, sum(last - first + 1) FROM {schema}.pieces GROUP BY tbl").fetchall()
+    )
+    pieces["counters"] = db.execute(f"SELECT count(*) FROM {schema}.counters").fetchone()[0]
     for table in DATA_TABLES:
-        columns = _columns(store, table)
-        cursor = db.execute(
-            f"INSERT INTO main.{table} (env, {columns}) "
-            f"SELECT ?, {columns} FROM {schema}.{table} ORDER BY rowid",
-            (env,),
-        )
-        if cursor.rowcount != expected[table]:
-            raise BrokenCacheFile(f"{table}: {cursor.rowcount} rows, its header says {expected[table]}")
-    if owner_index is not None:
-        db.execute("PRAGMA threads=2")  # the index is sorted with a helper thread
-        db.execute(owner_index)
-        db.execute("PRAGMA threads=0")
-
-
-def _copy_in_steps(store: SqliteStore, env: str, header: dict[str, str], schema: str, pause: Pause) -> None:
-    """`_copy_in` in steps of `STEP_ROWS` rows, each its own transaction, with `pause()` after each
-    (the owner index is kept up as rows come in: other calls use it meanwhile). What an earlier copy
-    of `env` left (a process ended half-way) is removed first."""
-    expected = _expected_rows(header)
-    with store.transaction():
-        store.drop_environment(env)
-    for table in DATA_TABLES:
-        columns = _columns(store, table)
-        with store.lock:
-            last = store.db.execute(f"SELECT max(rowid) FROM {schema}.{table}").fetchone()[0] or 0
-        copied = 0
-        for first in range(1, last + 1, STEP_ROWS):
-            with store.transaction():
-                cursor = store.db.execute(
-                    f"INSERT INTO main.{table} (env, {columns}) SELECT ?, {columns} FROM {schema}.{table} "
-                    "WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
-                    (env, first, first + STEP_ROWS - 1),
-                )
-                copied += cursor.rowcount
-            pause()
-        if copied != expected[table]:
-            raise BrokenCacheFile(f"{table}: {copied} rows, its header says {expected[table]}")
-
-
-def _owner_index_if_rebuilt(store: SqliteStore, incoming: int) -> str | None:
-    """For a load larger than what the store holds: drop the records' owner index (its SQL returned),
-    to build it again once after the rows are in (a third of the time of keeping it up row by row)."""
-    stored = store.db.execute("SELECT max(rowid) FROM main.records").fetchone()[0] or 0
-    if incoming < REINDEX_ROWS or incoming <= stored:
-        return None
-    row = store.db.execute("SELECT sql FROM main.sqlite_master WHERE name = 'records_owner'").fetchone()
-    store.db.execute("DROP INDEX main.records_owner")
-    return str(row[0])
+        said = header.get(f"rows {table}", "")
+        if said != str(pieces.get(table, 0)):
+            raise BrokenCacheFile(
+                f"{table}: {pieces.get(table, 0)} rows where its header says {said or 'none'}"
+            )
 
 
 @dataclass(frozen=True)
