@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from typing import Any, TypeVar
@@ -22,7 +22,7 @@ from mock_server.domain.demo import (
     ShapeSeeder,
     demo_spec,
 )
-from mock_server.domain.seeding_apart import Seeded, SeedJob, parts
+from mock_server.domain.seeding_apart import PartJob, SeedJob, parts
 from mock_server.domain.tenant import Seeder
 from mock_server.seeding_process import in_a_child_process
 from mock_server.settings import MockSettings
@@ -52,6 +52,7 @@ class MockApp:
         self.backend = Backend(SqliteStore(self.settings.state_path or ":memory:"))
         self.backend.run_apart = _in_a_child_process
         self.backend.run_part = in_a_child_process  # a part's process, waited for on a thread of the seeding
+        self.backend.run_parts = _parts_in_child_processes  # those the mock copies in as they end
         if self.settings.seed_cache:
             self.backend.seed_cache = SeedCache(self.settings.seed_cache)
         self.progress = progress  # reports seeding (the CLI's, on a terminal or with --verbose)
@@ -124,10 +125,19 @@ class MockApp:
         return [body]
 
 
-def _in_a_child_process(job: SeedJob) -> Seeded:
+def _in_a_child_process(job: SeedJob) -> bool:
     """Seed an environment apart in a process of its own (`seeding_process`), waited for on a thread
     of the hub's pool: the hub serves other calls meanwhile."""
     return _on_the_hubs_threads(partial(in_a_child_process, job))
+
+
+def _parts_in_child_processes(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
+    """Each part of a seeding in parallel in a process of its own (`seeding_process`), waited for on
+    threads of the hub's pool, given as it ends: the hub serves other calls meanwhile."""
+    pool = gevent.get_hub().threadpool
+    waiting = {pool.spawn(in_a_child_process, job): job for job in jobs}
+    for ended in gevent.iwait(list(waiting)):
+        yield waiting[ended], bool(ended.get())  # what the part raised is raised here
 
 
 def _on_the_hubs_threads(function: Callable[[], T]) -> T:

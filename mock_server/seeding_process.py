@@ -20,9 +20,9 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-T = TypeVar("T", covariant=True)
+from mock_server.domain.seeding_apart import PartJob, SeedJob
 
 log = logging.getLogger("nmbrs_mock.seeding")
 COMMAND = [sys.executable, "-m", "mock_server.seeding_process"]
@@ -31,20 +31,11 @@ WATCH_S = 0.5  # how often the child looks whether its parent is still there
 ORPHANED = 70  # the exit code of a child whose parent went away
 
 
-class Job(Protocol[T]):
-    """A `SeedJob` or a `PartJob`: plain values another process can take, and what it runs."""
-
-    @property
-    def spec(self) -> Any: ...
-
-    def run(self) -> T: ...
-
-
 class SeedingProcessDied(RuntimeError):
     """The seeding process ended without handing back an answer."""
 
 
-def in_a_child_process(job: Job[T]) -> T:
+def in_a_child_process(job: SeedJob | PartJob) -> bool:
     """`job.run()` in a new process; what it returns, or raises, comes back from here."""
     try:
         payload = pickle.dumps(job)
@@ -60,7 +51,7 @@ def in_a_child_process(job: Job[T]) -> T:
     return _answer(child)
 
 
-def _answer(child: subprocess.CompletedProcess[bytes]) -> Any:
+def _answer(child: subprocess.CompletedProcess[bytes]) -> bool:
     try:
         kind, value = pickle.loads(child.stdout)
     except Exception:  # no answer at all: the child died
@@ -71,7 +62,7 @@ def _answer(child: subprocess.CompletedProcess[bytes]) -> Any:
         ) from None
     if kind == "raised":
         raise value
-    return value
+    return bool(value)
 
 
 def _child() -> None:

@@ -20,7 +20,7 @@ from mock_server import app as app_module
 from mock_server.app import MockApp
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, demo_spec, seed_environment
-from mock_server.domain.seeding_apart import APART_EMPLOYEES, Seeded, SeedJob, run_job
+from mock_server.domain.seeding_apart import APART_EMPLOYEES, SeedJob, run_job
 from mock_server.domain.tenant import Tenant
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
@@ -33,7 +33,7 @@ SHAPE = EnvironmentShape(employees=30, period_types=("M", "W1"), debtors=1, seed
 DEMO = NmbrsCredentials("demo@nmbrs-mock.test", "demo-token", "demo")
 
 
-def _on_another_thread(job: SeedJob) -> Seeded:
+def _on_another_thread(job: SeedJob) -> bool:
     """A `run_apart` that really runs on another thread (and hands back what it raised)."""
     found: dict[str, Any] = {}
 
@@ -50,8 +50,7 @@ def _on_another_thread(job: SeedJob) -> Seeded:
     assert found["thread"] is not threading.current_thread()
     if "error" in found:
         raise found["error"]
-    result: Seeded = found["result"]
-    return result
+    return bool(found["result"])
 
 
 def _backend(apart: bool, cache: Path | None = None, shape: EnvironmentShape = SHAPE) -> Backend:

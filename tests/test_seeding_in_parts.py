@@ -6,6 +6,7 @@ place."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from mock_server.domain import seeding_apart
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import EnvironmentShape, ShapeSeeder, demo_spec
-from mock_server.domain.seeding_apart import PartJob, parts, run_part
+from mock_server.domain.seeding_apart import PartJob, RunParts, parts, run_part
 from mock_server.domain.seeding_by_company import (
     BY_COMPANY_EMPLOYEES,
     SeedingTooLarge,
@@ -31,13 +32,17 @@ SHAPE = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES, period_types=("M", "W1"
 
 
 def _backend(
-    apart: bool, merged: list[list[frozenset[int]]] | None = None, cache: Path | None = None
+    apart: bool,
+    merged: list[list[frozenset[int]]] | None = None,
+    cache: Path | None = None,
+    run_parts: Callable[[Backend], RunParts] | None = None,
 ) -> Backend:
     backend = Backend(SqliteStore())
     backend.seed_cache = SeedCache(cache) if cache is not None else None
     backend.add_environment(demo_spec("first"), ShapeSeeder(EnvironmentShape(employees=3)))
     if apart:
         backend.run_part = _recording(merged) if merged is not None else in_a_child_process
+        backend.run_parts = run_parts(backend) if run_parts is not None else None
     backend.add_environment(
         demo_spec("big", SHAPE.seed), ShapeSeeder(SHAPE), fingerprint=repr(SHAPE), cacheable=True, apart=apart
     )
@@ -70,6 +75,69 @@ def test_seeded_in_parallel_parts_is_seeded_in_place(
     apart = _backend(apart=True, merged=ran)
     assert sorted(sorted(group) for [group] in ran) == [[0], [1], [2]]  # one process per company
     assert _state(apart) == _state(in_place)
+
+
+def _copied(backend: Backend) -> int:
+    return int(backend.store.db.execute("SELECT count(*) FROM records WHERE env = 'big'").fetchone()[0])
+
+
+def test_each_part_is_copied_in_as_soon_as_it_ends(
+    in_place: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 3)
+    copied_before: list[tuple[int, bool]] = []
+
+    def one_by_one(backend: Backend) -> RunParts:
+        def run_parts(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
+            for job in jobs:  # each part ends only once the one before was given
+                copied_before.append((_copied(backend), "big" in backend.specs))
+                yield job, run_part(job)
+
+        return run_parts
+
+    apart = _backend(apart=True, run_parts=one_by_one)
+    counts = [count for count, _ in copied_before]
+    assert counts[0] == 0 and 0 < counts[1] < counts[2]  # the parts ended before were copied in
+    assert not any(served for _, served in copied_before)  # and nothing served before the end
+    assert apart.sources["big"] == "seeded" and _state(apart) == _state(in_place)
+
+
+def test_a_part_that_is_not_written_leaves_nothing_and_the_others_are_waited_for(
+    in_place: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 3)
+    given: list[PartJob] = []
+
+    def second_fails(backend: Backend) -> RunParts:
+        def run_parts(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
+            for n, job in enumerate(jobs):
+                given.append(job)
+                yield job, n != 1 and run_part(job)
+
+        return run_parts
+
+    fell_back = _backend(apart=True, run_parts=second_fails)
+    assert len(given) == 3  # the third part was waited for, though its file is not used
+    assert fell_back.sources["big"] == "seeded" and _state(fell_back) == _state(in_place)  # in place
+
+
+def test_a_part_that_raises_leaves_nothing_of_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 3)
+    backends: list[Backend] = []
+
+    def second_raises(backend: Backend) -> RunParts:
+        backends.append(backend)
+
+        def run_parts(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
+            yield jobs[0], run_part(jobs[0])
+            raise MemoryError("the part's process ran out of memory")
+
+        return run_parts
+
+    with pytest.raises(MemoryError):
+        _backend(apart=True, run_parts=second_raises)
+    [backend] = backends
+    assert _copied(backend) == 0 and "big" not in backend.specs and backend.pending == set()
 
 
 def test_seeded_in_parts_for_the_seed_cache_is_seeded_in_place(

@@ -8,6 +8,7 @@ keep the mock's core and memory."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from mock_server.console import SeedProgress
 from mock_server.domain import seeding_apart
 from mock_server.domain.backend import Backend
 from mock_server.domain.demo import DEMO_DOMAIN, EnvironmentShape, ShapeSeeder, demo_spec
-from mock_server.domain.seeding_apart import SeedJob, parts, run_job
+from mock_server.domain.seeding_apart import PartJob, run_job
 from mock_server.domain.seeding_by_company import BY_COMPANY_EMPLOYEES
 from mock_server.settings import MockSettings
 from mock_server.storage.environment_rows import export_rows
@@ -28,29 +29,29 @@ SHAPE = EnvironmentShape(employees=BY_COMPANY_EMPLOYEES, period_types=("M", "W1"
 
 
 def _started(
-    monkeypatch: pytest.MonkeyPatch, cores: int, jobs: list[SeedJob], demo: EnvironmentShape = SHAPE
+    monkeypatch: pytest.MonkeyPatch, cores: int, jobs: list[list[PartJob]], demo: EnvironmentShape = SHAPE
 ) -> tuple[MockApp, str]:
-    """A mock started with `demo` (the large one) on a machine of `cores`, its progress on; the jobs
-    it seeds apart go to `jobs` (each run on this thread, its parts in processes of their own).
-    Also what its progress wrote at startup."""
+    """A mock started with `demo` (the large one) on a machine of `cores`, its progress on; the
+    parts of each seeding in parallel go to `jobs` (each part in a process of its own). Also what
+    its progress wrote at startup."""
     monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: cores)
+    run_parts = app_module._parts_in_child_processes
 
-    def recording(job: SeedJob) -> bool:
-        jobs.append(job)
-        return run_job(job)
+    def recording(part_jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
+        jobs.append(part_jobs)
+        return run_parts(part_jobs)
 
-    monkeypatch.setattr(app_module, "_in_a_child_process", recording)
+    monkeypatch.setattr(app_module, "_parts_in_child_processes", recording)
     written = io.StringIO()
     app = MockApp(MockSettings(), demo=demo, progress=SeedProgress(written))
     return app, written.getvalue()
 
 
 def test_a_large_demo_is_seeded_in_parallel_parts_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
-    jobs: list[SeedJob] = []
+    jobs: list[list[PartJob]] = []
     app, written = _started(monkeypatch, 2, jobs)
-    [job] = jobs
-    assert isinstance(job.seeder, ShapeSeeder) and job.run_part is not None
-    assert sorted(sorted(group) for group in parts(job.seeder)) == [[0], [1]]
+    [part_jobs] = jobs
+    assert sorted(sorted(job.only) for job in part_jobs) == [[0], [1]]
     in_place = Backend(SqliteStore())
     in_place.add_environment(demo_spec(DEMO_DOMAIN, SHAPE.seed), ShapeSeeder(SHAPE), fingerprint=repr(SHAPE))
     assert export_rows(app.backend.store, DEMO_DOMAIN) == export_rows(in_place.store, DEMO_DOMAIN)
@@ -61,7 +62,7 @@ def test_a_large_demo_is_seeded_in_parallel_parts_at_startup(monkeypatch: pytest
 
 
 def test_on_one_core_a_large_demo_is_seeded_in_place_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
-    jobs: list[SeedJob] = []
+    jobs: list[list[PartJob]] = []
     app, written = _started(monkeypatch, 1, jobs)
     assert jobs == [] and app.backend.sources[DEMO_DOMAIN] == "seeded"
     assert f"seeding demo: {BY_COMPANY_EMPLOYEES}/{BY_COMPANY_EMPLOYEES} employees" in written
@@ -69,11 +70,12 @@ def test_on_one_core_a_large_demo_is_seeded_in_place_at_startup(monkeypatch: pyt
 
 
 def test_a_seeding_apart_that_fails_is_told_as_failed(monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(job: SeedJob) -> bool:
+    def failing(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
         raise MemoryError("the seeding process ran out of memory")
+        yield from ()
 
     monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(app_module, "_in_a_child_process", failing)
+    monkeypatch.setattr(app_module, "_parts_in_child_processes", failing)
     written = io.StringIO()
     with pytest.raises(MemoryError):
         MockApp(MockSettings(), demo=SHAPE, progress=SeedProgress(written))
@@ -84,15 +86,15 @@ def test_a_seeding_apart_that_fails_is_told_as_failed(monkeypatch: pytest.Monkey
 def test_with_progress_on_the_admin_api_seeds_in_parallel_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """A mock run on a terminal (progress on) hands the shape itself to the seeding process, not a
     counting seeder that only a thread of the mock could run."""
-    jobs: list[SeedJob] = []
+    jobs: list[list[PartJob]] = []
     small = EnvironmentShape(employees=3)
     app, _ = _started(monkeypatch, 2, jobs, demo=small)
     assert jobs == []  # the small demo: in place
     assert app.progress is not None and isinstance(app.progress.stream, io.StringIO)
     written = app.progress.stream
     app.control.create_environment("big", employees=BY_COMPANY_EMPLOYEES, period_types=["M", "W1"], seed=4)
-    [job] = jobs
-    assert isinstance(job.seeder, ShapeSeeder) and len(parts(job.seeder)) == 2
+    [part_jobs] = jobs
+    assert len(part_jobs) == 2 and all(job.shape == part_jobs[0].shape for job in part_jobs)
     assert app.backend.sources["big"] == "seeded"
     done = written.getvalue().splitlines()[-1]
     assert done.startswith(f"seeding big: {BY_COMPANY_EMPLOYEES} employees seeded: done in ")

@@ -18,7 +18,14 @@ from mock_server.domain.errors import (
     InvalidAuthentication,
 )
 from mock_server.domain.model import ApiUser, EnvironmentSpec
-from mock_server.domain.seeding_apart import RunApart, RunPart, run_here, seed_apart
+from mock_server.domain.seeding_apart import (
+    RunApart,
+    RunPart,
+    RunParts,
+    parts_on_threads,
+    run_here,
+    seed_apart,
+)
 from mock_server.domain.tenant import ID_REGISTRY, Seeder, Tenant, seed_into
 from mock_server.storage.leftovers import drop_unregistered
 from mock_server.storage.seed_cache import FillWith, Pause, SeedCache
@@ -42,6 +49,8 @@ class Backend:
         self.cache_written: set[str] = set()  # environments seeded and then written to the seed cache
         self.run_apart: RunApart = run_here  # where environments seeded apart are seeded
         self.run_part: RunPart | None = None  # where the parts of a seeding in parallel run; None: no parts
+        # runs the parts the mock copies in as they end (no seed cache); None: `run_part` on threads
+        self.run_parts: RunParts | None = None
         self.pending: set[str] = set()  # environments being seeded or copied in (not served yet)
         # lets other calls be served between the steps of copying a large environment in (MockApp
         # sets it once it serves); None: copied in one transaction
@@ -148,6 +157,7 @@ class Backend:
             copy_in,
             self._copy_pause,
             self.run_part,
+            self.run_parts or (parts_on_threads(self.run_part) if self.run_part else None),
         )
         if stored and cache is not None:
             self.cache_written.add(spec.name)

@@ -9,16 +9,18 @@ between them too. The rows, ids and counters are the ones seeding in place gives
 block, claimed in the serving store first), and nothing of the environment is served before it is
 complete. A large shape (`seeding_by_company`) is seeded in parts instead, its companies shared out
 over one process per core (`parts`, `run_part`), each part written to a file of its own
-(`SeedCache.save_part`). The serving store copies the parts in (the same rows); for the seed cache
-they are merged into its file first (`SeedCache.save_parts`).
+(`SeedCache.save_part`): the same rows. The serving mock runs those processes itself (`RunParts`)
+and copies each part in as soon as it is written, while the others are still being seeded
+(`SeedCache.load_parts`); for the seed cache, its seeding process merges the parts into the cache
+file first (`SeedCache.save_parts`), and the mock copies that file in.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +57,9 @@ class PartJob:
 
 
 RunPart = Callable[[PartJob], bool]  # runs `run_part` in another process and waits for what it gives
-Seeded = list[Path]  # the files holding a seeding apart's rows ([]: they could not be written)
+# runs `run_part` for each job at once, each in a process of its own, giving each (and what it gave)
+# as it ends; what a part raises is raised when it is given
+RunParts = Callable[[list[PartJob]], Iterator[tuple[PartJob, bool]]]
 
 
 @dataclass(frozen=True)
@@ -69,19 +73,19 @@ class SeedJob:
     folder: Path  # of the seed cache (or a private temporary one) that `target` is written to
     target: Path
     run_part: RunPart | None = None  # with it, a large shape is seeded in parts in parallel (`parts`)
-    merge: bool = True  # the parts of a seeding in parallel merged into `target` (else next to it)
 
-    def run(self) -> Seeded:
+    def run(self) -> bool:
         return run_job(self)
 
 
-RunApart = Callable[[SeedJob], Seeded]  # runs `run_job` somewhere else and waits for what it gives
+RunApart = Callable[[SeedJob], bool]  # runs `run_job` somewhere else and waits for what it gives
 
 
-def run_job(job: SeedJob) -> Seeded:
-    """Seed the environment in a temporary store of its own and write it to `job.target`: the files
-    written. A large shape is seeded in parts, each in a process of its own, when `job.run_part` is
-    given and the machine has the cores (`parts`): the part files, unless `job.merge`."""
+def run_job(job: SeedJob) -> bool:
+    """Seed the environment in a temporary store of its own and write it to `job.target`; False
+    when the file cannot be written. A large shape is seeded in parts, each in a process of its
+    own, when `job.run_part` is given and the machine has the cores (`parts`), and the parts merged
+    into the file."""
     groups = parts(job.seeder) if job.run_part is not None else []
     if len(groups) > 1 and isinstance(job.seeder, ShapeSeeder) and job.run_part is not None:
         return _run_in_parts(job, job.seeder.shape, job.run_part, groups)
@@ -90,8 +94,7 @@ def run_job(job: SeedJob) -> Seeded:
         with store.transaction():
             store.next_id(ID_REGISTRY, f"block {job.spec.name}", job.block)  # the block claimed
             seed_into(store, job.spec, job.seeder)
-        saved = SeedCache(job.folder).save(store, job.spec.name, job.target, job.fingerprint, job.block)
-        return [job.target] if saved else []
+        return SeedCache(job.folder).save(store, job.spec.name, job.target, job.fingerprint, job.block)
     finally:
         store.db.close()
 
@@ -137,31 +140,38 @@ def run_part(job: PartJob) -> bool:
 
 def _run_in_parts(
     job: SeedJob, shape: EnvironmentShape, run_part: RunPart, groups: list[frozenset[int]]
-) -> Seeded:
-    """The part files, next to `job.target` (`_seed_parts`); with `job.merge` the parts merged into
-    `job.target` instead (`SeedCache.save_parts`)."""
-    if not job.merge:
-        return _seed_parts(job, shape, run_part, groups, job.target.parent)
+) -> bool:
+    """Each part of `shape` in a process of its own (`run_part`, waited for on a thread each), then
+    the parts merged into `job.target` (`SeedCache.save_parts`). What a part raises is raised here."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-parts-") as folder:
-        files = _seed_parts(job, shape, run_part, groups, Path(folder))
-        merged = bool(files) and SeedCache(job.folder).save_parts(
+        jobs = part_jobs(job.spec, shape, groups, job.block, Path(folder))
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            written = list(pool.map(run_part, jobs))
+        files = [part.target for part in jobs]
+        return all(written) and SeedCache(job.folder).save_parts(
             files, job.target, job.fingerprint, job.block
         )
-        return [job.target] if merged else []
 
 
-def _seed_parts(job: SeedJob, shape: EnvironmentShape, run_part: RunPart, groups: list[frozenset[int]],
-                folder: Path) -> Seeded:  # fmt: skip
-    """Each part of `shape` in a process of its own (`run_part`, waited for on a thread each), written
-    to `folder`: the part files ([] if one could not be written). What a part raises is raised here."""
-    jobs = [PartJob(job.spec, shape, group, job.block, folder / f"{job.target.stem}.part{n}.sqlite")
-            for n, group in enumerate(groups)]  # fmt: skip
-    with ThreadPoolExecutor(len(jobs)) as pool:
-        written = list(pool.map(run_part, jobs))
-    return [part.target for part in jobs] if all(written) else []
+def part_jobs(
+    spec: EnvironmentSpec, shape: EnvironmentShape, groups: list[frozenset[int]], block: int, folder: Path
+) -> list[PartJob]:
+    return [PartJob(spec, shape, group, block, folder / f"part-{n}.sqlite") for n, group in enumerate(groups)]
 
 
-def run_here(job: SeedJob) -> Seeded:
+def parts_on_threads(run_part: RunPart) -> RunParts:
+    """A `RunParts` of `run_part`, each waited for on a thread of its own (where no hub serves)."""
+
+    def run_parts(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            running = {pool.submit(run_part, job): job for job in jobs}
+            for ended in as_completed(running):
+                yield running[ended], ended.result()
+
+    return run_parts
+
+
+def run_here(job: SeedJob) -> bool:
     """The default `RunApart`: on this thread (nothing else is served meanwhile)."""
     return run_job(job)
 
@@ -177,17 +187,23 @@ def seed_apart(
     copy_in: FillWith,
     copy_pause: Callable[[], Pause | None] = lambda: None,
     run_part: RunPart | None = None,
+    run_parts: RunParts | None = None,
 ) -> bool:
-    """Seed the environment apart (`run_apart(SeedJob)`) into a seed-cache file (the cache's), or
-    into private temporary files (one per part of a seeding in parallel), then copy them into the
-    `serving` store through `copy_in` (`SeedCache.load`; in steps with the pause `copy_pause()`
-    gives once the seeding is done, if any). False when the files cannot be written or read:
-    nothing of the environment is stored then."""
+    """Seed the environment apart into a seed-cache file (`run_apart(SeedJob)`: the cache's, or a
+    private temporary one), then copy that file into the `serving` store through `copy_in`
+    (`SeedCache.load`; in steps with the pause `copy_pause()` gives once the seeding is done, if
+    any). Without a cache, a large shape is seeded in parts by `run_parts`, each copied in as it
+    ends (`SeedCache.load_parts`). False when the files cannot be written or read: nothing of the
+    environment is stored then."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-seeding-") as folder:
+        groups = parts(seeder) if cache is None and run_parts is not None else []
+        if len(groups) > 1 and isinstance(seeder, ShapeSeeder) and run_parts is not None:
+            jobs = part_jobs(spec, seeder.shape, groups, block, Path(folder))
+            written = (job.target if ok else None for job, ok in run_parts(jobs))
+            return SeedCache(folder).load_parts(serving, spec.name, written, copy_in, copy_pause)
         writer = cache or SeedCache(folder)
         target = cache.file_for(fingerprint, block) if cache else Path(folder) / "seeded.sqlite"
-        job = SeedJob(
-            spec, seeder, block, fingerprint, writer.folder, target, run_part, merge=cache is not None
-        )
-        files = run_apart(job)
-        return bool(files) and writer.load(serving, spec.name, files, copy_in, copy_pause())
+        job = SeedJob(spec, seeder, block, fingerprint, writer.folder, target, run_part)
+        if not run_apart(job):
+            return False
+        return writer.load(serving, spec.name, [target], copy_in, copy_pause())

@@ -23,7 +23,7 @@ import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -107,6 +107,43 @@ class SeedCache:
         except BaseException:
             seed_copy.forget_steps(store, env, stepped)
             raise
+        return True
+
+    def load_parts(
+        self,
+        store: SqliteStore,
+        env: str,
+        parts: Iterable[Path | None],
+        fill_with: FillWith,
+        copy_pause: Callable[[], Pause | None],
+    ) -> bool:
+        """`load` of the parts of a seeding in parallel, each copied in as soon as `parts` gives it
+        (while the others are still being seeded), with the pause `copy_pause()` gives when the
+        first comes (none: each part in one transaction). Then the parts are checked to agree on
+        what they share, the counters copied, and `fill_with(copy, True)` registers the
+        environment. False, with nothing of it stored, when a part is missing (None: it could not
+        be written) or cannot be used; `parts` is waited out first."""
+        pending = iter(parts)
+        try:
+            with contextlib.ExitStack() as attached:
+                schemas = _copy_parts_as_they_come(store, env, pending, attached, copy_pause)
+                if schemas is None:
+                    seed_copy.forget_steps(store, env, True)
+                    return False
+                with store.lock:
+                    seed_parts.check_shared(store.db, schemas)
+                seed_copy.copy_counters(store, env, schemas)
+                fill_with(lambda: None, True)
+        except (sqlite3.DatabaseError, BrokenCacheFile) as error:
+            log.warning("seeding in parts: a part cannot be used (%s); nothing of %s is stored", error, env)
+            seed_copy.forget_steps(store, env, True)
+            return False
+        except BaseException:
+            seed_copy.forget_steps(store, env, True)
+            raise
+        finally:
+            for _ in pending:  # the parts still being seeded, waited for (their files are not used)
+                pass
         return True
 
     # -- writing ----------------------------------------------------------------------------------
@@ -211,6 +248,29 @@ def _write_header(db: sqlite3.Connection, schema: str, seeded_from: list[tuple[s
     header = [("code", code_digest()), *seeded_from, ("written", written)]
     header += [(f"rows {table}", str(count)) for table, count in sorted(counts)]
     db.executemany(f"INSERT INTO {schema}.header VALUES (?, ?)", header)
+
+
+def _copy_parts_as_they_come(store: SqliteStore, env: str, pending: Iterator[Path | None],
+                             attached: contextlib.ExitStack, copy_pause: Callable[[], Pause | None]
+                             ) -> list[str] | None:  # fmt: skip
+    """Each part `pending` gives attached (to `attached`) and copied in; the schemas, or None when
+    a part is missing. What an earlier copy of `env` left (a process ended half-way) goes first."""
+    schemas: list[str] = []
+    pause: Pause | None = None
+    for path in pending:
+        if path is None or not path.is_file():
+            return None
+        if not schemas:
+            pause = copy_pause()
+            with store.transaction():
+                store.drop_environment(env)
+        # never held between the parts: other calls are served while the next one is seeded
+        schemas.append(attached.enter_context(_attached(store, path, hold=False)))
+        with store.lock:
+            _check_header(store.db, schemas[-1])
+            pieces = seed_parts.pieces_of(store.db, schemas[-1:], shared=len(schemas) == 1)
+        seed_copy.copy_pieces(store, env, pieces, pause)
+    return schemas
 
 
 def _pieces(store: SqliteStore, schemas: list[str]) -> list[Piece]:

@@ -27,16 +27,8 @@ def rows_in(pieces: list[Piece]) -> int:
 
 def copy_in(store: SqliteStore, env: str, schemas: list[str], pieces: list[Piece]) -> None:
     """The pieces, then the counters, into the store as `env` (in the caller's transaction)."""
-    db = store.db
-    incoming = sum(piece.rows for piece in pieces if piece.table == "records")
-    owner_index = _owner_index_if_rebuilt(store, incoming)
-    for piece in pieces:
-        seed_parts.copy_rows(db, piece, f"main.{piece.table}", store.columns[piece.table], env)
+    _copy_at_once(store, env, pieces)
     _copy_counters(store, env, schemas)
-    if owner_index is not None:
-        db.execute("PRAGMA threads=2")  # the index is sorted with a helper thread
-        db.execute(owner_index)
-        db.execute("PRAGMA threads=0")
 
 
 def copy_in_steps(
@@ -46,14 +38,41 @@ def copy_in_steps(
     What an earlier copy of `env` left (a process ended half-way) is removed first."""
     with store.transaction():
         store.drop_environment(env)
+    copy_pieces(store, env, pieces, pause)
+    copy_counters(store, env, schemas)
+
+
+def copy_pieces(store: SqliteStore, env: str, pieces: list[Piece], pause: Pause | None) -> None:
+    """The pieces into the store as `env`: in steps of their own transactions with `pause()` after
+    each, or without a pause in one transaction (`copy_in`'s, without the counters)."""
+    if pause is None:
+        with store.transaction():
+            _copy_at_once(store, env, pieces)
+        return
     for piece in pieces:
         for span in seed_parts.steps(piece, STEP_ROWS):
             with store.transaction():
                 columns = store.columns[piece.table]
                 seed_parts.copy_rows(store.db, piece, f"main.{piece.table}", columns, env, span)
             pause()
+
+
+def copy_counters(store: SqliteStore, env: str, schemas: list[str]) -> None:
+    """The counters of the files attached as `schemas`, merged, in a transaction of their own."""
     with store.transaction():
         _copy_counters(store, env, schemas)
+
+
+def _copy_at_once(store: SqliteStore, env: str, pieces: list[Piece]) -> None:
+    db = store.db
+    incoming = sum(piece.rows for piece in pieces if piece.table == "records")
+    owner_index = _owner_index_if_rebuilt(store, incoming)
+    for piece in pieces:
+        seed_parts.copy_rows(db, piece, f"main.{piece.table}", store.columns[piece.table], env)
+    if owner_index is not None:
+        db.execute("PRAGMA threads=2")  # the index is sorted with a helper thread
+        db.execute(owner_index)
+        db.execute("PRAGMA threads=0")
 
 
 def forget_steps(store: SqliteStore, env: str, stepped: bool) -> None:

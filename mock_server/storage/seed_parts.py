@@ -142,14 +142,15 @@ def _write_pieces(db: sqlite3.Connection, schema: str, pieces: list[tuple[int, s
     db.executemany(f"INSERT INTO {schema}.pieces VALUES (?, ?, ?, ?)", pieces)
 
 
-def pieces_of(db: sqlite3.Connection, schemas: list[str]) -> list[Piece]:
+def pieces_of(db: sqlite3.Connection, schemas: list[str], shared: bool = True) -> list[Piece]:
     """The pieces to copy from the files attached as `schemas`, in order: by table, then by number;
-    piece 0 from the first file only (`check_shared` compares the others')."""
+    piece 0 from the first file only (`check_shared` compares the others'), and not at all unless
+    `shared`."""
     found = [
         Piece(schema, table, number, first, last)
         for n, schema in enumerate(schemas)
         for number, table, first, last in db.execute(f"SELECT number, tbl, first, last FROM {schema}.pieces")
-        if table in PIECE_TABLES and (number or not n) and last >= first
+        if table in PIECE_TABLES and (number or (shared and not n)) and last >= first
     ]
     return sorted(found, key=lambda piece: (PIECE_TABLES.index(piece.table), piece.number))
 
