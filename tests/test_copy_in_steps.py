@@ -28,7 +28,7 @@ from mock_server.domain.seeding_apart import APART_EMPLOYEES
 from mock_server.domain.throttle import ThrottleSettings
 from mock_server.server import MockServer
 from mock_server.settings import MockSettings
-from mock_server.storage import seed_cache, seed_copy
+from mock_server.storage import seed_cache, seed_copy, seed_parts
 from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.sqlite_store import SqliteStore
@@ -134,7 +134,7 @@ def test_a_file_broken_half_way_leaves_nothing(
     fills: list[bool] = []
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.seed_cache"):
         loaded = SeedCache(tmp_path).load(
-            store, "big", [file], lambda _, stepped: fills.append(stepped), _no_pause
+            store, "big", file, lambda _, stepped: fills.append(stepped), _no_pause
         )
     assert not loaded and not fills and not file.exists()
     assert "records: 30 rows where its pieces say 97" in caplog.text  # rows 971-1,067: to 1,000 only
@@ -236,7 +236,7 @@ def test_rows_a_process_left_half_copied_are_removed_when_the_state_opens(
     kept = _state(backend, "first")
     store = backend.store
     with seed_cache._attached(store, file, hold=False) as schema:  # the steps, and then the end (kill -9)
-        pieces = seed_cache._pieces(store, [schema])
+        pieces = seed_parts.pieces_of(store.db, [schema])
         seed_copy.copy_in_steps(store, "big", [schema], pieces, _no_pause)
     assert export_rows(store, "big")["records"]
     store.db.close()

@@ -112,7 +112,7 @@ class Backend:
 
             self._fill(spec, data, keep, claim_and_copy, drop=not copied)
 
-        if cache and cached and cache.load(self.store, spec.name, [cached], copy_in, self._copy_pause()):
+        if cache and cached and cache.load(self.store, spec.name, cached, copy_in, self._copy_pause()):
             return "seed cache"
         if apart and not keep and self._seeded_apart(spec, seeder, fingerprint, cache, copy_in):
             return "seeded"

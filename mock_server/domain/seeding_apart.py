@@ -206,4 +206,4 @@ def seed_apart(
         job = SeedJob(spec, seeder, block, fingerprint, writer.folder, target, run_part)
         if not run_apart(job):
             return False
-        return writer.load(serving, spec.name, [target], copy_in, copy_pause())
+        return writer.load(serving, spec.name, target, copy_in, copy_pause())

@@ -32,7 +32,7 @@ from pathlib import Path
 from mock_server.storage import seed_copy, seed_parts
 from mock_server.storage.seed_copy import Pause
 from mock_server.storage.seed_parts import BrokenFile as BrokenCacheFile
-from mock_server.storage.seed_parts import CompanyRows, Piece
+from mock_server.storage.seed_parts import CompanyRows
 from mock_server.storage.sqlite_store import DATA_TABLES, SqliteStore, create_private
 
 log = logging.getLogger("nmbrs_mock.seed_cache")
@@ -71,38 +71,35 @@ class SeedCache:
         self,
         store: SqliteStore,
         env: str,
-        sources: list[Path],
+        source: Path,
         fill_with: FillWith,
         pause: Pause | None = None,
     ) -> bool:
         """`fill_with(copy, copied)` runs `copy()` in its transaction: `copy()` puts the environment's
-        rows from the files `sources` (one cache file, or the parts of a seeding in parallel,
-        `seed_parts`) into the store. With `pause`, a large load is copied before, in steps of
+        rows from `source` into the store. With `pause`, a large load is copied before, in steps of
         their own transactions with `pause()` between them, so the store serves other calls meanwhile
         (`copied` is True then, and `copy()` has nothing left to do). False, with nothing changed,
-        when a file is missing or cannot be used (a broken one is removed)."""
-        if not sources or not all(source.is_file() for source in sources) or store.db.in_transaction:
-            return False  # SQLite attaches outside transactions only
+        when there is no such file or it cannot be used (a broken one is removed)."""
+        if not source.is_file() or store.db.in_transaction:  # SQLite attaches outside transactions only
+            return False
         stepped = False
         try:
-            with contextlib.ExitStack() as attached:
-                schemas = [attached.enter_context(_attached(store, source, hold=pause is None))
-                           for source in sources]  # fmt: skip
-                pieces = _pieces(store, schemas)
+            with _attached(store, source, hold=pause is None) as schema:
+                with store.lock:
+                    _check_header(store.db, schema)
+                    pieces = seed_parts.pieces_of(store.db, [schema])
                 stepped = pause is not None and seed_copy.rows_in(pieces) >= seed_copy.STEPPED_ROWS
                 if pause is not None and stepped:
-                    seed_copy.copy_in_steps(store, env, schemas, pieces, pause)
+                    seed_copy.copy_in_steps(store, env, [schema], pieces, pause)
                     fill_with(lambda: None, True)
                 else:
-                    fill_with(lambda: seed_copy.copy_in(store, env, schemas, pieces), False)
+                    fill_with(lambda: seed_copy.copy_in(store, env, [schema], pieces), False)
         except (sqlite3.DatabaseError, BrokenCacheFile) as error:
             log.warning(
-                "seed cache: %s cannot be used (%s); removed, the environment is seeded",
-                ", ".join(map(str, sources)), error,
-            )  # fmt: skip
+                "seed cache: %s cannot be used (%s); removed, the environment is seeded", source, error
+            )
             seed_copy.forget_steps(store, env, stepped)
-            for source in sources:
-                _discard(source)
+            _discard(source)
             return False
         except BaseException:
             seed_copy.forget_steps(store, env, stepped)
@@ -142,8 +139,7 @@ class SeedCache:
             seed_copy.forget_steps(store, env, True)
             raise
         finally:
-            for _ in pending:  # the parts still being seeded, waited for (their files are not used)
-                pass
+            _wait_out(pending)
         return True
 
     # -- writing ----------------------------------------------------------------------------------
@@ -273,14 +269,14 @@ def _copy_parts_as_they_come(store: SqliteStore, env: str, pending: Iterator[Pat
     return schemas
 
 
-def _pieces(store: SqliteStore, schemas: list[str]) -> list[Piece]:
-    """The pieces to copy from the attached files, once each file's header says this code wrote it
-    (and the parts agree on what they share)."""
-    with store.lock:
-        for schema in schemas:
-            _check_header(store.db, schema)
-        seed_parts.check_shared(store.db, schemas)
-        return seed_parts.pieces_of(store.db, schemas)
+def _wait_out(pending: Iterator[Path | None]) -> None:
+    """The parts still being seeded, waited for (their files are not used; what they raise is
+    logged, the copy has failed already)."""
+    try:
+        for _ in pending:
+            pass
+    except Exception as error:
+        log.warning("seeding in parts: another part failed too (%s)", error)
 
 
 def _check_header(db: sqlite3.Connection, schema: str) -> None:
