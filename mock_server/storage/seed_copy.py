@@ -1,10 +1,13 @@
-"""Copying an environment's rows from seeded files (`seed_parts`) into a store (`SeedCache.load`).
+"""Copying an environment's rows from seeded files (`seed_parts`) into a store (`SeedCache.load`,
+`SeedCache.load_parts`).
 
 In one transaction (`copy_in`, inside the caller's), a load larger than what the store holds drops
 the records' owner index and builds it again once the rows are in: a third of the time of keeping
 it up row by row. Into a store that serves, a large load goes in steps instead (`copy_in_steps`),
 each its own transaction with a pause after it, so other calls are served meanwhile; the owner
-index is kept up then, since those calls use it.
+index is kept up then, since those calls use it. The parts of a seeding in parallel are copied in
+as they come (`copy_pieces`: each part in steps, or in one transaction of its own), their counters
+last (`copy_counters`).
 """
 
 from __future__ import annotations

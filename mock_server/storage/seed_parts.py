@@ -1,5 +1,6 @@
 """Seeded rows in files, in pieces: how a seed-cache file, and each part of a seeding in parallel,
-holds an environment's rows, and how they are copied on (`SeedCache.load`, `SeedCache.save_parts`).
+holds an environment's rows, and how they are copied on (`SeedCache.load`, `SeedCache.load_parts`,
+`SeedCache.save_parts`).
 
 A file holds the data tables (`entities`, `records`, `counters`, without `env`), a header, and
 `pieces`: the rowid span of each piece of the environment in each table. A seeding written whole
@@ -8,7 +9,8 @@ piece 0, what the companies share (the debtors, the companies as first made, and
 ids below the companies' ranges), and one piece for each company it seeded: piece `i + 1` is
 company `i`'s entity (as the part left it), its employees, and the records of its id range.
 
-Rows are copied piece by piece, in the order of the pieces' numbers; piece 0 from the first file
+Rows are copied piece by piece, in the order of the pieces' numbers (the parts in the order they
+are given: `SeedCache.load_parts` copies each as soon as it is written); piece 0 from the first file
 only. What the companies share must be the same in every part: a part that differs raises
 `PartsDisagree` (a bug in the seeding, never silently merged). The counters are the largest value
 of each across the files, sorted by name.
