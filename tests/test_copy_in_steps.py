@@ -237,7 +237,7 @@ def test_rows_a_process_left_half_copied_are_removed_when_the_state_opens(
     store = backend.store
     with seed_cache._attached(store, file, hold=False) as schema:  # the steps, and then the end (kill -9)
         pieces = seed_parts.pieces_of(store.db, [schema])
-        seed_copy.copy_in_steps(store, "big", [schema], pieces, _no_pause)
+        seed_copy.copy_in_steps(store, "big", schema, pieces, _no_pause)
     assert export_rows(store, "big")["records"]
     store.db.close()
     with caplog.at_level(logging.WARNING, logger="nmbrs_mock.storage"):

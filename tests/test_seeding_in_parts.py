@@ -23,6 +23,7 @@ from mock_server.domain.seeding_by_company import (
     record_span,
 )
 from mock_server.seeding_process import in_a_child_process
+from mock_server.storage import seed_cache
 from mock_server.storage.environment_rows import export_rows
 from mock_server.storage.seed_cache import SeedCache
 from mock_server.storage.seed_parts import PartsDisagree
@@ -85,20 +86,23 @@ def test_each_part_is_copied_in_as_soon_as_it_ends(
     in_place: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(seeding_apart.os, "cpu_count", lambda: 3)
-    copied_before: list[tuple[int, bool]] = []
+    copied_before: list[tuple[int, bool, int]] = []
 
     def one_by_one(backend: Backend) -> RunParts:
         def run_parts(jobs: list[PartJob]) -> Iterator[tuple[PartJob, bool]]:
             for job in jobs:  # each part ends only once the one before was given
-                copied_before.append((_copied(backend), "big" in backend.specs))
+                listed = backend.store.db.execute("PRAGMA database_list").fetchall()
+                attached = [name for _, name, _ in listed if name.startswith(seed_cache.SCHEMA_NAME)]
+                copied_before.append((_copied(backend), "big" in backend.specs, len(attached)))
                 yield job, run_part(job)
 
         return run_parts
 
     apart = _backend(apart=True, run_parts=one_by_one)
-    counts = [count for count, _ in copied_before]
+    counts = [count for count, _, _ in copied_before]
     assert counts[0] == 0 and 0 < counts[1] < counts[2]  # the parts ended before were copied in
-    assert not any(served for _, served in copied_before)  # and nothing served before the end
+    assert not any(served for _, served, _ in copied_before)  # and nothing served before the end
+    assert [attached for _, _, attached in copied_before] == [0, 1, 1]  # the first part's file only
     assert apart.sources["big"] == "seeded" and _state(apart) == _state(in_place)
 
 

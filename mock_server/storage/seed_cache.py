@@ -90,10 +90,10 @@ class SeedCache:
                     pieces = seed_parts.pieces_of(store.db, [schema])
                 stepped = pause is not None and seed_copy.rows_in(pieces) >= seed_copy.STEPPED_ROWS
                 if pause is not None and stepped:
-                    seed_copy.copy_in_steps(store, env, [schema], pieces, pause)
+                    seed_copy.copy_in_steps(store, env, schema, pieces, pause)
                     fill_with(lambda: None, True)
                 else:
-                    fill_with(lambda: seed_copy.copy_in(store, env, [schema], pieces), False)
+                    fill_with(lambda: seed_copy.copy_in(store, env, schema, pieces), False)
         except (sqlite3.DatabaseError, BrokenCacheFile) as error:
             log.warning(
                 "seed cache: %s cannot be used (%s); removed, the environment is seeded", source, error
@@ -123,13 +123,11 @@ class SeedCache:
         pending = iter(parts)
         try:
             with contextlib.ExitStack() as attached:
-                schemas = _copy_parts_as_they_come(store, env, pending, attached, copy_pause)
-                if schemas is None:
+                counters = _copy_parts_as_they_come(store, env, pending, attached, copy_pause)
+                if counters is None:
                     seed_copy.forget_steps(store, env, True)
                     return False
-                with store.lock:
-                    seed_parts.check_shared(store.db, schemas)
-                seed_copy.copy_counters(store, env, schemas)
+                seed_copy.put_counters(store, env, counters)
                 fill_with(lambda: None, True)
         except (sqlite3.DatabaseError, BrokenCacheFile) as error:
             log.warning("seeding in parts: a part cannot be used (%s); nothing of %s is stored", error, env)
@@ -248,25 +246,35 @@ def _write_header(db: sqlite3.Connection, schema: str, seeded_from: list[tuple[s
 
 def _copy_parts_as_they_come(store: SqliteStore, env: str, pending: Iterator[Path | None],
                              attached: contextlib.ExitStack, copy_pause: Callable[[], Pause | None]
-                             ) -> list[str] | None:  # fmt: skip
-    """Each part `pending` gives attached (to `attached`) and copied in; the schemas, or None when
-    a part is missing. What an earlier copy of `env` left (a process ended half-way) goes first."""
-    schemas: list[str] = []
+                             ) -> seed_copy.Counters | None:  # fmt: skip
+    """Each part `pending` gives copied in: the first stays attached (to `attached`) for the others
+    to be checked against (what they share), each other one only while it is copied, so a seeding
+    of many parts holds two attachments at most. The parts' counters merged, or None when a part is
+    missing. What an earlier copy of `env` left (a process ended half-way) goes first."""
+    first: str | None = None
     pause: Pause | None = None
+    counters: seed_copy.Counters = {}
     for path in pending:
         if path is None or not path.is_file():
             return None
-        if not schemas:
+        if first is None:
             pause = copy_pause()
             with store.transaction():
                 store.drop_environment(env)
-        # never held between the parts: other calls are served while the next one is seeded
-        schemas.append(attached.enter_context(_attached(store, path, hold=False)))
-        with store.lock:
-            _check_header(store.db, schemas[-1])
-            pieces = seed_parts.pieces_of(store.db, schemas[-1:], shared=len(schemas) == 1)
-        seed_copy.copy_pieces(store, env, pieces, pause)
-    return schemas
+        with contextlib.ExitStack() as this_part:
+            # never held between the parts: other calls are served while the next one is seeded
+            schema = (attached if first is None else this_part).enter_context(
+                _attached(store, path, hold=False)
+            )
+            with store.lock:
+                _check_header(store.db, schema)
+                if first is not None:
+                    seed_parts.check_shared(store.db, [first, schema])
+                pieces = seed_parts.pieces_of(store.db, [schema], shared=first is None)
+            seed_copy.counters_of(store, schema, counters)
+            seed_copy.copy_pieces(store, env, pieces, pause)
+        first = first or schema
+    return counters
 
 
 def _wait_out(pending: Iterator[Path | None]) -> None:

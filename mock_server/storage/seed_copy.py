@@ -7,7 +7,7 @@ it up row by row. Into a store that serves, a large load goes in steps instead (
 each its own transaction with a pause after it, so other calls are served meanwhile; the owner
 index is kept up then, since those calls use it. The parts of a seeding in parallel are copied in
 as they come (`copy_pieces`: each part in steps, or in one transaction of its own), their counters
-last (`copy_counters`).
+last (`put_counters`).
 """
 
 from __future__ import annotations
@@ -28,21 +28,23 @@ def rows_in(pieces: list[Piece]) -> int:
     return sum(piece.rows for piece in pieces)
 
 
-def copy_in(store: SqliteStore, env: str, schemas: list[str], pieces: list[Piece]) -> None:
-    """The pieces, then the counters, into the store as `env` (in the caller's transaction)."""
+Counters = dict[str, int]  # an environment's id counters, by name
+
+
+def copy_in(store: SqliteStore, env: str, schema: str, pieces: list[Piece]) -> None:
+    """The pieces, then the counters, of the file attached as `schema` into the store as `env` (in
+    the caller's transaction)."""
     _copy_at_once(store, env, pieces)
-    _copy_counters(store, env, schemas)
+    _put_counters(store, env, counters_of(store, schema))
 
 
-def copy_in_steps(
-    store: SqliteStore, env: str, schemas: list[str], pieces: list[Piece], pause: Pause
-) -> None:
+def copy_in_steps(store: SqliteStore, env: str, schema: str, pieces: list[Piece], pause: Pause) -> None:
     """`copy_in` in steps of `STEP_ROWS` rows, each its own transaction, with `pause()` after each.
     What an earlier copy of `env` left (a process ended half-way) is removed first."""
     with store.transaction():
         store.drop_environment(env)
     copy_pieces(store, env, pieces, pause)
-    copy_counters(store, env, schemas)
+    put_counters(store, env, counters_of(store, schema))
 
 
 def copy_pieces(store: SqliteStore, env: str, pieces: list[Piece], pause: Pause | None) -> None:
@@ -60,10 +62,20 @@ def copy_pieces(store: SqliteStore, env: str, pieces: list[Piece], pause: Pause 
             pause()
 
 
-def copy_counters(store: SqliteStore, env: str, schemas: list[str]) -> None:
-    """The counters of the files attached as `schemas`, merged, in a transaction of their own."""
+def counters_of(store: SqliteStore, schema: str, into: Counters | None = None) -> Counters:
+    """The counters of the file attached as `schema`; with `into`, merged into it (the largest
+    value of each)."""
+    merged: Counters = {} if into is None else into
+    with store.lock:
+        for name, value in store.db.execute(f"SELECT name, value FROM {schema}.counters").fetchall():
+            merged[name] = max(value, merged.get(name, value))
+    return merged
+
+
+def put_counters(store: SqliteStore, env: str, counters: Counters) -> None:
+    """`counters` stored as `env`'s, sorted by name, in a transaction of their own."""
     with store.transaction():
-        _copy_counters(store, env, schemas)
+        _put_counters(store, env, counters)
 
 
 def _copy_at_once(store: SqliteStore, env: str, pieces: list[Piece]) -> None:
@@ -85,9 +97,9 @@ def forget_steps(store: SqliteStore, env: str, stepped: bool) -> None:
             store.drop_environment(env)
 
 
-def _copy_counters(store: SqliteStore, env: str, schemas: list[str]) -> None:
-    merged = seed_parts.merged_counters(schemas)
-    store.db.execute(f"INSERT INTO main.counters (env, name, value) SELECT ?, * FROM ({merged})", (env,))
+def _put_counters(store: SqliteStore, env: str, counters: Counters) -> None:
+    rows = [(env, name, counters[name]) for name in sorted(counters)]
+    store.db.executemany("INSERT INTO main.counters (env, name, value) VALUES (?, ?, ?)", rows)
 
 
 def _owner_index_if_rebuilt(store: SqliteStore, incoming: int) -> str | None:
