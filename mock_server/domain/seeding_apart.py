@@ -145,8 +145,7 @@ def _run_in_parts(
     the parts merged into `job.target` (`SeedCache.save_parts`). What a part raises is raised here."""
     with tempfile.TemporaryDirectory(prefix="nmbrs-mock-parts-") as folder:
         jobs = part_jobs(job.spec, shape, groups, job.block, Path(folder))
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            written = list(pool.map(run_part, jobs))
+        written = [ok for _, ok in parts_on_threads(run_part)(jobs)]
         files = [part.target for part in jobs]
         return all(written) and SeedCache(job.folder).save_parts(
             files, job.target, job.fingerprint, job.block

@@ -236,7 +236,7 @@ def _fill_file(db: sqlite3.Connection, schema: str, fill: Fill, seeded_from: lis
 
 def _write_header(db: sqlite3.Connection, schema: str, seeded_from: list[tuple[str, str]]) -> None:
     """The header of a file just written: the code that seeded it, what from, and its rows."""
-    counts = db.execute(f"SELECT tbl, sum(last - first + 1) FROM {schema}.pieces GROUP BY tbl").fetchall()
+    counts = seed_parts.rows_held(db, schema).items()
     db.execute(f"CREATE TABLE {schema}.header (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
     written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = [("code", code_digest()), *seeded_from, ("written", written)]
@@ -293,9 +293,7 @@ def _check_header(db: sqlite3.Connection, schema: str) -> None:
     header = dict(db.execute(f"SELECT name, value FROM {schema}.header").fetchall())
     if header.get("code") != code_digest():
         raise BrokenCacheFile(f"written by seeding code {header.get('code')}, this is {code_digest()}")
-    pieces = dict(
-        db.execute(f"SELECT tbl, sum(last - first + 1) FROM {schema}.pieces GROUP BY tbl").fetchall()
-    )
+    pieces = seed_parts.rows_held(db, schema)
     pieces["counters"] = db.execute(f"SELECT count(*) FROM {schema}.counters").fetchone()[0]
     for table in DATA_TABLES:
         said = header.get(f"rows {table}", "")

@@ -65,11 +65,8 @@ def copy_pieces(store: SqliteStore, env: str, pieces: list[Piece], pause: Pause 
 def counters_of(store: SqliteStore, schema: str, into: Counters | None = None) -> Counters:
     """The counters of the file attached as `schema`; with `into`, merged into it (the largest
     value of each)."""
-    merged: Counters = {} if into is None else into
     with store.lock:
-        for name, value in store.db.execute(f"SELECT name, value FROM {schema}.counters").fetchall():
-            merged[name] = max(value, merged.get(name, value))
-    return merged
+        return seed_parts.counters_in(store.db, schema, {} if into is None else into)
 
 
 def put_counters(store: SqliteStore, env: str, counters: Counters) -> None:

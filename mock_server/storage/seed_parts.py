@@ -108,15 +108,7 @@ class _Writer:
 
     def append(self, table: str, number: int, where: str, params: tuple[str | int, ...] = (),
                order: str = "rowid", source: str = "") -> None:  # fmt: skip
-        names = ", ".join(self.columns[table])
-        cursor = self.db.execute(
-            f"INSERT INTO {self.schema}.{table} SELECT {names} FROM {source or 'main.' + table} "
-            f"WHERE env = ? AND {where} ORDER BY {order}",
-            (self.env, *params),
-        )
-        first = self.next_rowid[table]
-        self.next_rowid[table] += cursor.rowcount
-        self.pieces.append((number, table, first, first + cursor.rowcount - 1))
+        self._piece(table, number, self._insert(table, where, params, order, source))
 
     def company_records(self, number: int, company: CompanyRows) -> None:
         """A company's records but its payslips, as written (the rows of its rowid window: seeding
@@ -127,13 +119,29 @@ class _Writer:
             (self.env, *span),
         ).fetchone()
         where = f"rowid BETWEEN ? AND ? AND id BETWEEN ? AND ? AND family <> '{PAYSLIPS}'"
-        self.append("records", number, where, (*window, *span), source="main.records NOT INDEXED")
+        rows = self._insert("records", where, (*window, *span), "rowid", "main.records NOT INDEXED")
         employees = "SELECT id FROM main.entities WHERE env = ? AND kind = 'employee' AND parent = ?"
         where = f"family = '{PAYSLIPS}' AND owner_kind = 'employee' AND owner IN ({employees}) "
         where += "AND id BETWEEN ? AND ?"
-        self.append("records", number, where, (self.env, company.company_id, *span), order="owner, start",
-                    source="main.records INDEXED BY records_owner")  # fmt: skip
-        self.pieces[-2:] = [(number, "records", self.pieces[-2][2], self.pieces[-1][3])]
+        rows += self._insert("records", where, (self.env, company.company_id, *span), "owner, start",
+                             "main.records INDEXED BY records_owner")  # fmt: skip
+        self._piece("records", number, rows)
+
+    def _insert(self, table: str, where: str, params: tuple[str | int, ...], order: str, source: str) -> int:
+        """The rows of the environment in `main` that `where` selects, appended in `order`: how many."""
+        names = ", ".join(self.columns[table])
+        cursor = self.db.execute(
+            f"INSERT INTO {self.schema}.{table} SELECT {names} FROM {source or 'main.' + table} "
+            f"WHERE env = ? AND {where} ORDER BY {order}",
+            (self.env, *params),
+        )
+        return int(cursor.rowcount)
+
+    def _piece(self, table: str, number: int, rows: int) -> None:
+        """The `rows` last appended to `table` are piece `number`."""
+        first = self.next_rowid[table]
+        self.next_rowid[table] += rows
+        self.pieces.append((number, table, first, first + rows - 1))
 
     def finish(self) -> None:
         _write_pieces(self.db, self.schema, self.pieces)
@@ -183,10 +191,17 @@ def steps(piece: Piece, size: int) -> Iterator[tuple[int, int]]:
         yield first, min(first + size - 1, piece.last)
 
 
-def merged_counters(schemas: list[str]) -> str:
-    """SELECT name, value: each counter's largest value across the files, sorted by name."""
-    every = " UNION ALL ".join(f"SELECT name, value FROM {schema}.counters" for schema in schemas)
-    return f"SELECT name, max(value) FROM ({every}) GROUP BY name ORDER BY name"
+def rows_held(db: sqlite3.Connection, schema: str) -> dict[str, int]:
+    """How many rows the pieces of the file attached as `schema` hold, per table."""
+    sql = f"SELECT tbl, sum(last - first + 1) FROM {schema}.pieces GROUP BY tbl"
+    return {table: int(rows) for table, rows in db.execute(sql).fetchall()}
+
+
+def counters_in(db: sqlite3.Connection, schema: str, into: dict[str, int]) -> dict[str, int]:
+    """The counters of the file attached as `schema` merged into `into` (the largest value of each)."""
+    for name, value in db.execute(f"SELECT name, value FROM {schema}.counters").fetchall():
+        into[name] = max(value, into.get(name, value))
+    return into
 
 
 def copy_rows(db: sqlite3.Connection, piece: Piece, into: str, cols: list[str], env: str | None = None,
@@ -225,7 +240,10 @@ def merge(db: sqlite3.Connection, parts: list[Path]) -> None:
             db.execute(f"CREATE TABLE main.{table} AS SELECT {names_of} FROM {names[0]}.{table} WHERE 0")
         for piece in pieces_of(db, names):
             copy_rows(db, piece, f"main.{piece.table}", columns[piece.table])
-        db.execute(f"INSERT INTO main.counters (name, value) {merged_counters(names)}")
+        counters: dict[str, int] = {}
+        for name in names:
+            counters_in(db, name, counters)
+        db.executemany("INSERT INTO main.counters (name, value) VALUES (?, ?)", sorted(counters.items()))
         counts = [(0, table, 1, db.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0])
                   for table in columns]  # fmt: skip
         _write_pieces(db, "main", counts)
